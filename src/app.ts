@@ -1,0 +1,104 @@
+/** createApp(deps): the whole HTTP surface, built without a port so tests can call it in process. */
+import { swaggerUI } from '@hono/swagger-ui'
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { accessLog } from './http/access-log.ts'
+import type { AppEnv } from './http/app-env.ts'
+import { type ApiKeyVerifier, provideApiKeys } from './http/auth.ts'
+import {
+  buildOpsDocument,
+  buildToolsDocument,
+  OPS_DOCUMENT_PATH,
+  prepareDocuments,
+  TOOLS_DOCUMENT_PATH,
+} from './http/openapi.ts'
+import { ProblemError } from './http/problem-error.ts'
+import { handleError, handleNotFound } from './http/problem-response.ts'
+import { requestId } from './http/request-id.ts'
+import { createRouter } from './http/router.ts'
+import type { Logger } from './logger.ts'
+import type { Metrics } from './metrics.ts'
+import { createHealthRoutes, type ReadinessCheck } from './routes/health.ts'
+import { createTimeRoutes } from './routes/time.ts'
+import type { Clock } from './time/clock.ts'
+
+export const APP_VERSION = '0.1.0'
+
+export interface AppDeps {
+  config: {
+    publicUrl: string
+    defaultTimezone: string
+    bodyLimitBytes: number
+    metricsRequireAuth: boolean
+  }
+  logger: Logger
+  clock: Clock
+  metrics: Metrics
+  apiKeys: ApiKeyVerifier
+  readiness: readonly ReadinessCheck[]
+}
+
+/** Agent tools go in `tools` (→ /openapi.json); health, metrics and integrations in `ops`. */
+function mountRouters(deps: AppDeps, tools: OpenAPIHono<AppEnv>, ops: OpenAPIHono<AppEnv>) {
+  tools.route('/', createTimeRoutes({ defaultTimezone: deps.config.defaultTimezone }))
+  ops.route(
+    '/',
+    createHealthRoutes({
+      readiness: deps.readiness,
+      metrics: deps.metrics,
+      metricsRequireAuth: deps.config.metricsRequireAuth,
+    }),
+  )
+}
+
+export function createApp(deps: AppDeps) {
+  const app = createRouter()
+  // Order matters: the id and logger wrap everything, so even a 413 or a 401 is logged with its id.
+  app.use('*', async function provideClock(c, next) {
+    c.set('clock', deps.clock)
+    await next()
+  })
+  app.use('*', requestId({ logger: deps.logger }))
+  app.use('*', accessLog({ metrics: deps.metrics }))
+  app.use('*', provideApiKeys(deps.apiKeys))
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: () => {
+        throw new ProblemError({
+          status: 413,
+          type: 'payload-too-large',
+          title: 'Request body too large',
+          detail: `The request body is larger than ${deps.config.bodyLimitBytes} bytes. Send a smaller body.`,
+        })
+      },
+    }),
+  )
+  app.onError(handleError)
+  app.notFound(handleNotFound)
+
+  const tools = createRouter()
+  const ops = createRouter()
+  prepareDocuments(tools, ops)
+  mountRouters(deps, tools, ops)
+  app.route('/', tools)
+  app.route('/', ops)
+
+  const documentOptions = { publicUrl: deps.config.publicUrl, version: APP_VERSION }
+  // Built once: the route table does not change after start-up.
+  const toolsDocument = buildToolsDocument(tools, documentOptions)
+  const opsDocument = buildOpsDocument(ops, documentOptions)
+  app.get(TOOLS_DOCUMENT_PATH, (c) => c.json(toolsDocument))
+  app.get(OPS_DOCUMENT_PATH, (c) => c.json(opsDocument))
+  app.get(
+    '/docs',
+    swaggerUI({
+      urls: [
+        { url: TOOLS_DOCUMENT_PATH, name: 'Agent tools' },
+        { url: OPS_DOCUMENT_PATH, name: 'Operations' },
+      ],
+    }),
+  )
+  return app
+}

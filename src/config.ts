@@ -1,0 +1,163 @@
+/**
+ * Every environment variable the server reads, parsed once with zod into a frozen Config.
+ * Only main.ts calls loadConfig; nothing else reads process.env.
+ */
+import { z } from 'zod'
+import { isValidTimezone } from './scheduler/timing/index.ts'
+
+export const DEFAULT_PORT = 8000
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
+export const DEFAULT_DATABASE_STARTUP_TIMEOUT_MS = 60_000
+export const DEFAULT_EMBEDDED_PG_PORT = 5544
+export const DEFAULT_EMBEDDED_PG_DIR = '.data/postgres'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+export interface ApiKey {
+  /** A label for logs and dedupe scopes; never the key itself. */
+  name: string
+  key: string
+}
+
+export interface Config {
+  port: number
+  /** Interface to listen on. */
+  host: string
+  /** True when HOST was given; otherwise an empty API_KEYS forces 127.0.0.1. */
+  hostExplicit: boolean
+  /** Absolute base URL agents use, without a trailing slash. */
+  publicUrl: string
+  /** Empty means: start an embedded PostgreSQL. */
+  databaseUrl: string | null
+  apiKeys: readonly ApiKey[]
+  defaultTimezone: string
+  logLevel: (typeof LOG_LEVELS)[number]
+  bodyLimitBytes: number
+  shutdownTimeoutMs: number
+  /** How long start-up waits for the database to answer before giving up. */
+  databaseStartupTimeoutMs: number
+  metricsRequireAuth: boolean
+  embeddedPostgres: { dataDir: string; port: number }
+}
+
+const emptyToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value
+
+const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional())
+const integerIn = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`)
+      .default(fallback),
+  )
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  )
+
+const envSchema = z.object({
+  PORT: integerIn(1, 65_535, DEFAULT_PORT),
+  HOST: optionalString,
+  PUBLIC_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an absolute http(s) URL, e.g. http://tools:8000',
+      })
+      .optional(),
+  ),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+  ),
+  API_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
+  DEFAULT_TIMEZONE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine(isValidTimezone, 'must be an IANA time zone such as UTC or America/Sao_Paulo')
+      .default('UTC'),
+  ),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+  BODY_LIMIT_BYTES: integerIn(1024, 100 * 1024 * 1024, DEFAULT_BODY_LIMIT_BYTES),
+  SHUTDOWN_TIMEOUT_MS: integerIn(0, 600_000, DEFAULT_SHUTDOWN_TIMEOUT_MS),
+  DATABASE_STARTUP_TIMEOUT_MS: integerIn(0, 600_000, DEFAULT_DATABASE_STARTUP_TIMEOUT_MS),
+  METRICS_REQUIRE_AUTH: booleanFlag(false),
+  EMBEDDED_PG_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_EMBEDDED_PG_DIR)),
+  EMBEDDED_PG_PORT: integerIn(1, 65_535, DEFAULT_EMBEDDED_PG_PORT),
+})
+
+/** Thrown when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** `a,b` or `ops:a,dify:b`: unnamed keys get `key1`, `key2`… as their label. */
+export function parseApiKeys(raw: string | undefined): ApiKey[] {
+  if (!raw) return []
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  const keys = entries.map((entry, index) => {
+    const colon = entry.indexOf(':')
+    const name = colon > 0 ? entry.slice(0, colon).trim() : `key${index + 1}`
+    const key = colon > 0 ? entry.slice(colon + 1).trim() : entry
+    if (key.length < 16) {
+      throw new ConfigError(
+        `API_KEYS: entry ${index + 1} (${name}) is shorter than 16 characters; use a long random key, e.g. from \`openssl rand -hex 32\``,
+      )
+    }
+    return { name, key }
+  })
+  const names = new Set(keys.map((k) => k.name))
+  if (names.size !== keys.length) {
+    throw new ConfigError('API_KEYS: two entries share a name; give each name:key a unique name')
+  }
+  return keys
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
+  }
+  const e = parsed.data
+  const apiKeys = parseApiKeys(e.API_KEYS)
+  const hostExplicit = e.HOST !== undefined
+  // With no API keys every tool is open, so only this machine may reach it unless HOST says otherwise.
+  const host = e.HOST ?? (apiKeys.length === 0 ? '127.0.0.1' : '0.0.0.0')
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
+  return Object.freeze({
+    port: e.PORT,
+    host,
+    hostExplicit,
+    publicUrl,
+    databaseUrl: e.DATABASE_URL ?? null,
+    apiKeys: Object.freeze(apiKeys),
+    defaultTimezone: e.DEFAULT_TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    databaseStartupTimeoutMs: e.DATABASE_STARTUP_TIMEOUT_MS,
+    metricsRequireAuth: e.METRICS_REQUIRE_AUTH,
+    embeddedPostgres: Object.freeze({ dataDir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT }),
+  })
+}

@@ -1,0 +1,71 @@
+/** API-key auth: `Authorization: Bearer <key>`, compared in constant time against every configured key. */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { MiddlewareHandler } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import type { ApiKey } from '../config.ts'
+import type { AppEnv } from './app-env.ts'
+import { ProblemError } from './problem-error.ts'
+
+export interface ApiKeyVerifier {
+  /** True when no key is configured: every tool is open (start-up warns loudly). */
+  readonly open: boolean
+  /** The matching key's name, or null. */
+  verify(presented: string): string | null
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest()
+
+export function createApiKeyVerifier(keys: readonly ApiKey[]): ApiKeyVerifier {
+  // Comparing fixed-length digests keeps the comparison constant-time whatever the lengths are.
+  const digests = keys.map((k) => ({ name: k.name, digest: digest(k.key) }))
+  return {
+    open: keys.length === 0,
+    verify(presented) {
+      const candidate = digest(presented)
+      let match: string | null = null
+      for (const entry of digests) {
+        if (timingSafeEqual(candidate, entry.digest) && match === null) match = entry.name
+      }
+      return match
+    },
+  }
+}
+
+/** Puts the verifier on the context so route-level `requireApiKey` can stay a static value. */
+export function provideApiKeys(verifier: ApiKeyVerifier): MiddlewareHandler<AppEnv> {
+  return async function provideApiKeysMiddleware(c, next) {
+    c.set('apiKeys', verifier)
+    await next()
+  }
+}
+
+function unauthorized(detail: string): ProblemError {
+  return new ProblemError({
+    status: 401,
+    type: 'unauthorized',
+    title: 'Missing or invalid API key',
+    detail,
+    extensions: {
+      hint: 'Send the header "Authorization: Bearer <API key>". In Dify: Auth type API Key, header Authorization, prefix Bearer.',
+    },
+  })
+}
+
+/** Route-level guard for every agent tool and admin route. */
+export const requireApiKey = createMiddleware<AppEnv>(async function requireApiKey(c, next) {
+  const verifier = c.get('apiKeys')
+  if (verifier.open) {
+    c.set('apiKeyName', 'anonymous')
+    return next()
+  }
+  const header = c.req.header('Authorization')
+  if (!header) throw unauthorized('This endpoint needs an API key and none was sent.')
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim())
+  if (!match?.[1]) {
+    throw unauthorized('The Authorization header must use the Bearer scheme: "Bearer <API key>".')
+  }
+  const name = verifier.verify(match[1].trim())
+  if (!name) throw unauthorized('The API key is not valid.')
+  c.set('apiKeyName', name)
+  return next()
+})

@@ -1,0 +1,111 @@
+/** Renders every error as RFC 9457 application/problem+json, and turns zod failures into field errors. */
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ZodError } from 'zod'
+import type { AppEnv } from './app-env.ts'
+import { type FieldError, ProblemError, validationProblem } from './problem-error.ts'
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+const PROBLEM_TYPE_BASE = 'urn:agent-tool-server:problem:'
+
+function render(c: Context<AppEnv>, problem: ProblemError): Response {
+  const body: Record<string, unknown> = {
+    type: `${PROBLEM_TYPE_BASE}${problem.type}`,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    ...(problem.errors ? { errors: problem.errors } : {}),
+    ...problem.extensions,
+    instance: c.req.path,
+    request_id: c.get('requestId'),
+    now: c.get('clock').now().toISOString(),
+  }
+  return new Response(JSON.stringify(body), {
+    status: problem.status,
+    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' },
+  })
+}
+
+/** Hono's own exceptions (malformed JSON, body limit) keep their status with a readable body. */
+function fromHttpException(err: HTTPException): ProblemError {
+  if (err.status === 413) {
+    return new ProblemError({
+      status: 413,
+      type: 'payload-too-large',
+      title: 'Request body too large',
+      detail: 'The request body is larger than this server accepts. Send a smaller body.',
+    })
+  }
+  if (err.status === 400) {
+    return new ProblemError({
+      status: 400,
+      type: 'malformed-request',
+      title: 'Malformed request',
+      detail: `${err.message || 'The request could not be read'}. Send a JSON object with Content-Type: application/json, e.g. {"name":"Remind Ana"}.`,
+    })
+  }
+  return new ProblemError({
+    status: err.status,
+    type: 'http-error',
+    title: err.message || 'Request failed',
+    detail: err.message || 'The request failed.',
+  })
+}
+
+export const handleError: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof ProblemError) return render(c, err)
+  if (err instanceof HTTPException) return render(c, fromHttpException(err))
+  // Unknown failure: full details to the log, nothing internal to the caller.
+  c.get('log').error({ err }, 'unhandled error')
+  return render(
+    c,
+    new ProblemError({
+      status: 500,
+      type: 'internal-error',
+      title: 'Internal server error',
+      detail: `Something went wrong on the server. It has been logged with request id ${c.get('requestId')}; try again later.`,
+    }),
+  )
+}
+
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
+  render(
+    c,
+    new ProblemError({
+      status: 404,
+      type: 'not-found',
+      title: 'No such endpoint',
+      detail: `${c.req.method} ${c.req.path} does not exist. The tool list is at /openapi.json and the docs at /docs.`,
+    }),
+  )
+
+function hintFor(issue: ZodError['issues'][number]): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined || issue.input === null
+        ? `Provide this field (expected ${issue.expected}).`
+        : `Send a ${issue.expected}, not a ${typeof issue.input}.`
+    case 'invalid_value':
+      return `Use one of: ${issue.values.map(String).join(', ')}.`
+    case 'too_small':
+      return `Use a value of at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}.`
+    case 'too_big':
+      return `Use a value of at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}.`
+    case 'invalid_format':
+      return `Send a valid ${issue.format}.`
+    case 'unrecognized_keys':
+      return `Remove these fields: ${issue.keys.join(', ')}.`
+    default:
+      return 'Correct this value and call again.'
+  }
+}
+
+/** Every zod issue becomes a FieldError; a custom `hint` param on the issue wins over the generic one. */
+export function zodToProblem(error: ZodError, target: string): ProblemError {
+  const errors: FieldError[] = error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : target
+    const params = (issue as { params?: { hint?: string } }).params
+    return { field, message: issue.message, hint: params?.hint ?? hintFor(issue) }
+  })
+  return validationProblem(errors)
+}

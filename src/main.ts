@@ -1,0 +1,106 @@
+/**
+ * The composition root: config → database (embedded when DATABASE_URL is unset) → migrations → HTTP.
+ * Stops in reverse order on SIGTERM/SIGINT.
+ */
+import type { Server } from 'node:http'
+import { serve } from '@hono/node-server'
+import { createApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { startEmbeddedPostgres } from './db/embedded.ts'
+import { assertMigrationsApplied, listMigrationFiles, runMigrations } from './db/migrate.ts'
+import { createPool } from './db/pool.ts'
+import { waitForDatabase } from './db/wait.ts'
+import { createApiKeyVerifier } from './http/auth.ts'
+import { createLogger } from './logger.ts'
+import { createMetrics } from './metrics.ts'
+import { createShutdown, type StopStep } from './shutdown.ts'
+import { systemClock } from './time/clock.ts'
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>
+  try {
+    config = loadConfig(process.env)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`agent-tool-server: ${err.message}\n`)
+      process.exit(1)
+    }
+    throw err
+  }
+  const logger = createLogger({ level: config.logLevel })
+  if (config.apiKeys.length === 0) {
+    logger.warn(
+      { host: config.host },
+      'API_KEYS is empty: every tool is open to anyone who can reach this server. ' +
+        (config.hostExplicit
+          ? 'HOST was set explicitly, so it listens there anyway.'
+          : 'Listening on 127.0.0.1 only.') +
+        ' Set API_KEYS (e.g. `openssl rand -hex 32`) before exposing it.',
+    )
+  }
+
+  const stopSteps: StopStep[] = []
+  const embedded = config.databaseUrl
+    ? null
+    : await startEmbeddedPostgres({ ...config.embeddedPostgres, logger })
+  const pool = createPool({
+    connectionString: embedded?.connectionString ?? config.databaseUrl ?? '',
+    logger,
+  })
+  stopSteps.push({ name: 'database pool', stop: () => pool.end() })
+  if (embedded) stopSteps.push({ name: 'embedded postgres', stop: embedded.stop })
+
+  const metrics = createMetrics()
+  const migrationFiles = listMigrationFiles()
+  try {
+    await waitForDatabase(pool, { timeoutMs: config.databaseStartupTimeoutMs, logger })
+    await runMigrations(pool, logger)
+  } catch (err) {
+    logger.fatal({ err }, 'start-up failed')
+    for (const step of stopSteps) await step.stop().catch(() => {})
+    process.exit(1)
+  }
+
+  const app = createApp({
+    config,
+    logger,
+    clock: systemClock,
+    metrics,
+    apiKeys: createApiKeyVerifier(config.apiKeys),
+    readiness: [
+      { name: 'database', check: async () => void (await pool.query('select 1')) },
+      { name: 'migrations', check: () => assertMigrationsApplied(pool, migrationFiles) },
+    ],
+  })
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server
+  server.once('listening', () =>
+    logger.info(
+      { host: config.host, port: config.port, public_url: config.publicUrl },
+      'listening',
+    ),
+  )
+  server.once('error', (err) => {
+    logger.fatal({ err }, 'HTTP server failed')
+    void shutdown('http server error').then(() => process.exit(1))
+  })
+
+  const shutdown = createShutdown({
+    server,
+    steps: stopSteps,
+    timeoutMs: config.shutdownTimeoutMs,
+    logger,
+  })
+  let signalled = false
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (signalled) {
+        logger.warn({ signal }, 'second signal: exiting now')
+        process.exit(1)
+      }
+      signalled = true
+      void shutdown(signal).then(() => process.exit(0))
+    })
+  }
+}
+
+await main()

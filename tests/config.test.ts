@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ConfigError, loadConfig, parseApiKeys } from '../src/config.ts'
+
+const KEY = 'k'.repeat(20)
+
+describe('loadConfig', () => {
+  it('applies every default when the environment is empty', () => {
+    const config = loadConfig({})
+    assert.equal(config.port, 8000)
+    assert.equal(config.publicUrl, 'http://localhost:8000')
+    assert.equal(config.databaseUrl, null)
+    assert.equal(config.defaultTimezone, 'UTC')
+    assert.equal(config.logLevel, 'info')
+    assert.equal(config.bodyLimitBytes, 1024 * 1024)
+    assert.equal(config.metricsRequireAuth, false)
+    assert.deepEqual(config.apiKeys, [])
+  })
+
+  it('listens on 127.0.0.1 only when there are no API keys and HOST is not set', () => {
+    assert.equal(loadConfig({}).host, '127.0.0.1')
+    assert.equal(loadConfig({ API_KEYS: KEY }).host, '0.0.0.0')
+    const explicit = loadConfig({ HOST: '0.0.0.0' })
+    assert.equal(explicit.host, '0.0.0.0')
+    assert.equal(explicit.hostExplicit, true)
+  })
+
+  it('derives PUBLIC_URL from PORT and strips a trailing slash from a given one', () => {
+    assert.equal(loadConfig({ PORT: '9100' }).publicUrl, 'http://localhost:9100')
+    assert.equal(loadConfig({ PUBLIC_URL: 'http://tools:8000/' }).publicUrl, 'http://tools:8000')
+  })
+
+  it('treats empty strings as unset', () => {
+    const config = loadConfig({ PORT: '', DATABASE_URL: '', PUBLIC_URL: ' ', LOG_LEVEL: '' })
+    assert.equal(config.port, 8000)
+    assert.equal(config.databaseUrl, null)
+  })
+
+  it('names the variable and the rule when a value is invalid', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty' }),
+      (err: Error) => {
+        assert.ok(err instanceof ConfigError)
+        assert.match(err.message, /PORT: must be a whole number/)
+        return true
+      },
+    )
+    assert.throws(() => loadConfig({ PORT: '70000' }), /PORT: must be at most 65535/)
+    assert.throws(
+      () => loadConfig({ DEFAULT_TIMEZONE: 'Mars/Base' }),
+      /DEFAULT_TIMEZONE: must be an IANA time zone/,
+    )
+    assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL: must be one of/)
+    assert.throws(
+      () => loadConfig({ PUBLIC_URL: 'tools:8000' }),
+      /PUBLIC_URL: must be an absolute http\(s\) URL/,
+    )
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: 'mysql://x' }),
+      /DATABASE_URL: must start with postgres/,
+    )
+    assert.throws(
+      () => loadConfig({ METRICS_REQUIRE_AUTH: 'maybe' }),
+      /METRICS_REQUIRE_AUTH: must be true or false/,
+    )
+  })
+
+  it('lists every invalid variable at once', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' }),
+      (err: Error) => {
+        assert.match(err.message, /PORT/)
+        assert.match(err.message, /LOG_LEVEL/)
+        return true
+      },
+    )
+  })
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({})
+    assert.ok(Object.isFrozen(config))
+  })
+})
+
+describe('parseApiKeys', () => {
+  it('accepts bare keys and name:key pairs', () => {
+    assert.deepEqual(parseApiKeys(`${KEY}, dify:${'d'.repeat(20)}`), [
+      { name: 'key1', key: KEY },
+      { name: 'dify', key: 'd'.repeat(20) },
+    ])
+  })
+
+  it('rejects short keys without echoing them', () => {
+    assert.throws(
+      () => parseApiKeys('ops:short-secret'),
+      (err: Error) => {
+        assert.match(err.message, /API_KEYS: entry 1 \(ops\) is shorter than 16 characters/)
+        assert.doesNotMatch(err.message, /short-secret/)
+        return true
+      },
+    )
+  })
+
+  it('rejects two keys with the same name', () => {
+    assert.throws(() => parseApiKeys(`a:${KEY},a:${KEY}x`), /share a name/)
+  })
+})

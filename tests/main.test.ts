@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict'
+import { request } from 'node:http'
+import { after, before, describe, it } from 'node:test'
+import { createTestDatabase, type TestDatabase } from './helpers/database.ts'
+import { freePort, startServerProcess, waitForHttp } from './helpers/server-process.ts'
+
+const API_KEY = 'main-test-key-0123456789'
+let database: TestDatabase
+
+before(async () => {
+  database = await createTestDatabase('main')
+})
+after(async () => {
+  await database.drop()
+})
+
+describe('main', () => {
+  it('exits 1 naming the variable when the configuration is invalid', async () => {
+    const server = startServerProcess({ PORT: 'eighty', DATABASE_URL: database.connectionString })
+    assert.equal(await server.exited, 1)
+    assert.match(server.output(), /PORT: must be a whole number/)
+  })
+
+  it('starts, migrates, serves tools and exits 0 on SIGTERM', async () => {
+    const port = await freePort()
+    const server = startServerProcess({
+      PORT: String(port),
+      DATABASE_URL: database.connectionString,
+      API_KEYS: `ci:${API_KEY}`,
+      HOST: '127.0.0.1',
+    })
+    try {
+      await waitForHttp(`${server.baseUrl}/healthz`)
+      const ready = await fetch(`${server.baseUrl}/readyz`)
+      assert.equal(ready.status, 200, server.output())
+      const time = await fetch(`${server.baseUrl}/time`, {
+        headers: { Authorization: `Bearer ${API_KEY}` },
+      })
+      assert.equal(time.status, 200)
+      const anonymous = await fetch(`${server.baseUrl}/time`)
+      assert.equal(anonymous.status, 401)
+    } finally {
+      server.child.kill('SIGTERM')
+    }
+    assert.equal(await server.exited, 0, server.output())
+    assert.match(server.output(), /shutdown complete/)
+    assert.doesNotMatch(server.output(), new RegExp(API_KEY))
+  })
+
+  it('finishes an in-flight request before exiting on SIGTERM', async () => {
+    const port = await freePort()
+    const server = startServerProcess({
+      PORT: String(port),
+      DATABASE_URL: database.connectionString,
+      API_KEYS: `ci:${API_KEY}`,
+      HOST: '127.0.0.1',
+    })
+    await waitForHttp(`${server.baseUrl}/healthz`)
+    // A request whose body arrives slowly is in flight when the signal lands.
+    const response = new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${server.baseUrl}/time`,
+        { method: 'GET', headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Length': '2' } },
+        (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode ?? 0))
+        },
+      )
+      req.on('error', reject)
+      req.write('{')
+      setTimeout(() => {
+        server.child.kill('SIGTERM')
+        setTimeout(() => req.end('}'), 300)
+      }, 300)
+    })
+    assert.equal(await response, 200)
+    assert.equal(await server.exited, 0, server.output())
+  })
+
+  it('listens on 127.0.0.1 and warns loudly when API_KEYS is empty', async () => {
+    const port = await freePort()
+    const server = startServerProcess({
+      PORT: String(port),
+      DATABASE_URL: database.connectionString,
+    })
+    try {
+      await waitForHttp(`${server.baseUrl}/healthz`)
+      assert.match(server.output(), /API_KEYS is empty/)
+      assert.match(server.output(), /"host":"127.0.0.1"/)
+    } finally {
+      server.child.kill('SIGTERM')
+    }
+    assert.equal(await server.exited, 0)
+  })
+
+  it('exits 1 when the database never becomes reachable', { timeout: 90_000 }, async () => {
+    const port = await freePort()
+    const server = startServerProcess({
+      PORT: String(port),
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      DATABASE_STARTUP_TIMEOUT_MS: '1500',
+    })
+    assert.equal(await server.exited, 1)
+    assert.match(server.output(), /did not answer within/)
+  })
+})
