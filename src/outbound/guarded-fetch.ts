@@ -1,0 +1,375 @@
+// The outbound HTTP client for webhook calls: SSRF-guarded, time- and size-limited, redirects re-checked per hop.
+
+import type { Readable } from 'node:stream'
+import { Agent } from 'undici'
+import type { AddressPolicy } from './address-policy.ts'
+import {
+  createGuardedConnector,
+  type HostResolver,
+  resolveAllowedAddresses,
+  systemResolver,
+} from './guarded-connector.ts'
+import { BlockedAddressError, OutboundError } from './outbound-error.ts'
+
+export type OutboundMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+export interface OutboundRequest {
+  url: string
+  method: OutboundMethod
+  headers?: Record<string, string>
+  body?: string
+  /** Deadline for the whole call: every redirect hop and reading the body. */
+  timeoutMs: number
+  /** Caller cancellation; ends the call with kind `aborted`. */
+  signal?: AbortSignal
+  /** Bytes of response body kept; the rest is not downloaded. Default 16 KiB. */
+  maxResponseBytes?: number
+  /** Redirects followed before failing with `too_many_redirects`. Default 5; 0 refuses all. */
+  maxRedirects?: number
+}
+
+export interface OutboundResponse {
+  status: number
+  /** Only content-type, content-length, location, retry-after and x-request-id (lower-case keys). */
+  headers: Record<string, string>
+  /** UTF-8 text of at most maxResponseBytes bytes, cut on a character boundary. */
+  body: string
+  bodyTruncated: boolean
+  durationMs: number
+  /** URL of the response returned (after redirects). */
+  finalUrl: string
+}
+
+export interface OutboundClientOptions {
+  policy: AddressPolicy
+  /** Sent as User-Agent on every request (a caller-supplied User-Agent is replaced). */
+  userAgent: string
+  /** Hostname resolver; defaults to the system resolver. Tests inject one to simulate DNS. */
+  lookup?: HostResolver
+  /** Socket connect timeout in milliseconds. Default 10 000. */
+  connectTimeoutMs?: number
+}
+
+export interface OutboundClient {
+  /** Sends the request. Non-2xx statuses are results; failures throw OutboundError. */
+  request(options: OutboundRequest): Promise<OutboundResponse>
+  /** Closes pooled connections. */
+  close(): Promise<void>
+}
+
+export interface UrlCheck {
+  url: URL
+  /** Addresses the URL's host may be contacted on right now. */
+  addresses: string[]
+  reason: string
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024
+export const DEFAULT_MAX_REDIRECTS = 5
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+
+const RESULT_HEADERS = ['content-type', 'content-length', 'location', 'retry-after', 'x-request-id']
+
+/** Hop-by-hop or client-managed headers: silently dropped from the caller's headers. */
+const MANAGED_HEADERS = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'content-length',
+  'user-agent',
+])
+
+/** Caller headers kept when a redirect leaves the original origin; every other one is dropped. */
+const CROSS_ORIGIN_SAFE_HEADERS = new Set([
+  'accept',
+  'accept-language',
+  'content-language',
+  'content-type',
+])
+
+/** Headers that describe the request body: removed when a redirect drops the body. */
+const BODY_HEADERS = new Set([
+  'content-type',
+  'content-language',
+  'content-encoding',
+  'content-location',
+])
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+])
+
+/** Parses and validates a target URL: absolute, http(s) only, no embedded credentials. */
+export function parseTargetUrl(input: string | URL, base?: URL): URL {
+  let url: URL
+  try {
+    url = new URL(input, base)
+  } catch {
+    throw new OutboundError(
+      'invalid_url',
+      base ? 'redirect Location is not a valid URL' : 'URL is not a valid absolute URL',
+    )
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new OutboundError(
+      'invalid_url',
+      `${base ? 'redirect to ' : ''}scheme "${url.protocol}" is not supported; use http: or https:`,
+    )
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new OutboundError(
+      'invalid_url',
+      'URLs with credentials (user:password@host) are not supported; send an Authorization header instead',
+    )
+  }
+  return url
+}
+
+/**
+ * Pre-check for job creation: validates the URL and resolves its host now, so the API can answer
+ * 422 early. Throws OutboundError (`invalid_url`, `blocked`, or `network` when DNS fails). DNS may
+ * change before the job runs; the real guarantee is the connect-time check in the client.
+ */
+export async function assertUrlAllowed(
+  url: string | URL,
+  policy: AddressPolicy,
+  lookup: HostResolver = systemResolver,
+): Promise<UrlCheck> {
+  const target = parseTargetUrl(url)
+  try {
+    const allowed = await resolveAllowedAddresses(target.hostname, policy, lookup)
+    return {
+      url: target,
+      addresses: allowed.addresses.map((a) => a.address),
+      reason: allowed.reason,
+    }
+  } catch (error) {
+    if (error instanceof BlockedAddressError) {
+      throw new OutboundError('blocked', `${target.origin} is not allowed: ${error.message}`)
+    }
+    const code = errorCode(error)
+    throw new OutboundError(
+      'network',
+      `could not resolve ${target.hostname}${code ? ` (${code})` : ''}`,
+      { cause: error },
+    )
+  }
+}
+
+/** Creates a client whose every connection is checked against `policy`. */
+export function createOutboundClient(options: OutboundClientOptions): OutboundClient {
+  const agent = new Agent({
+    connect: createGuardedConnector({
+      policy: options.policy,
+      resolve: options.lookup ?? systemResolver,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    }),
+  })
+
+  async function request(req: OutboundRequest): Promise<OutboundResponse> {
+    const started = performance.now()
+    const maxBytes = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+    const maxRedirects = req.maxRedirects ?? DEFAULT_MAX_REDIRECTS
+    assertCount('timeoutMs', req.timeoutMs, 1)
+    assertCount('maxResponseBytes', maxBytes, 0)
+    assertCount('maxRedirects', maxRedirects, 0)
+
+    let url = parseTargetUrl(req.url)
+    const timeoutSignal = AbortSignal.timeout(req.timeoutMs)
+    const signal = req.signal ? AbortSignal.any([req.signal, timeoutSignal]) : timeoutSignal
+    let method: OutboundMethod = req.method
+    let body = req.body
+    let headers = callerHeaders(req.headers)
+    let redirects = 0
+
+    try {
+      for (;;) {
+        signal.throwIfAborted()
+        const res = await agent.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method,
+          headers: { ...headers, 'user-agent': options.userAgent },
+          body: body ?? null,
+          signal,
+        })
+        const location = headerValue(res.headers.location)
+
+        if (REDIRECT_STATUSES.has(res.statusCode) && location !== undefined) {
+          await res.body.dump({ limit: 64 * 1024, signal })
+          if (redirects >= maxRedirects) {
+            throw new OutboundError(
+              'too_many_redirects',
+              `more than ${maxRedirects} redirect${maxRedirects === 1 ? '' : 's'} (last from ${url.origin})`,
+            )
+          }
+          const next = parseTargetUrl(location, url)
+          if (next.origin !== url.origin) headers = pick(headers, CROSS_ORIGIN_SAFE_HEADERS)
+          const toGet =
+            (res.statusCode === 303 && method !== 'GET') ||
+            ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')
+          if (toGet) {
+            method = 'GET'
+            body = undefined
+            headers = omit(headers, BODY_HEADERS)
+          }
+          url = next
+          redirects++
+          continue
+        }
+
+        const read = await readLimited(res.body, maxBytes)
+        return {
+          status: res.statusCode,
+          headers: resultHeaders(res.headers),
+          body: read.text,
+          bodyTruncated: read.truncated,
+          durationMs: Math.round(performance.now() - started),
+          finalUrl: url.href,
+        }
+      }
+    } catch (error) {
+      throw toOutboundError(error, { url, signal, timeoutSignal, timeoutMs: req.timeoutMs })
+    }
+  }
+
+  return {
+    request,
+    close: () => agent.close(),
+  }
+}
+
+function assertCount(name: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer >= ${min}`)
+  }
+}
+
+function callerHeaders(input: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(input ?? {})) {
+    const key = name.toLowerCase()
+    if (!MANAGED_HEADERS.has(key)) out[key] = value
+  }
+  return out
+}
+
+function pick(headers: Record<string, string>, keep: Set<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => keep.has(k)))
+}
+
+function omit(headers: Record<string, string>, drop: Set<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !drop.has(k)))
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value
+}
+
+function resultHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of RESULT_HEADERS) {
+    const value = headerValue(raw[name])
+    if (value !== undefined) out[name] = value
+  }
+  return out
+}
+
+/** Reads at most `limit` bytes; stops downloading (destroying the stream) once it has more. */
+async function readLimited(
+  stream: Readable,
+  limit: number,
+): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = []
+  let size = 0
+  let truncated = false
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (size + chunk.length > limit) {
+      chunks.push(chunk.subarray(0, limit - size))
+      truncated = true
+      break // leaving the loop destroys the stream and its connection
+    }
+    chunks.push(chunk)
+    size += chunk.length
+  }
+  const bytes = Buffer.concat(chunks)
+  return { text: bytes.subarray(0, utf8SafeLength(bytes, truncated)).toString('utf8'), truncated }
+}
+
+/** Length without a trailing partial UTF-8 sequence (only relevant when the body was cut). */
+function utf8SafeLength(bytes: Buffer, cut: boolean): number {
+  if (!cut) return bytes.length
+  for (let back = 1; back <= Math.min(4, bytes.length); back++) {
+    const byte = bytes[bytes.length - back] ?? 0
+    if ((byte & 0xc0) === 0x80) continue // continuation byte: keep looking for the lead byte
+    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
+    return needed > back ? bytes.length - back : bytes.length
+  }
+  return bytes.length
+}
+
+interface ErrorContext {
+  url: URL
+  signal: AbortSignal
+  timeoutSignal: AbortSignal
+  timeoutMs: number
+}
+
+function toOutboundError(error: unknown, ctx: ErrorContext): OutboundError {
+  if (error instanceof OutboundError) return error
+  const blocked = findInChain(error, (e) => e instanceof BlockedAddressError)
+  if (blocked) {
+    return new OutboundError('blocked', `refused to contact ${ctx.url.origin}: ${blocked.message}`)
+  }
+  if (ctx.signal.aborted) {
+    if (ctx.timeoutSignal.aborted && ctx.signal.reason === ctx.timeoutSignal.reason) {
+      return timeoutError(ctx, error)
+    }
+    return new OutboundError('aborted', `request to ${ctx.url.origin} was aborted by the caller`, {
+      cause: error,
+    })
+  }
+  const coded = findInChain(error, (e) => typeof (e as { code?: unknown }).code === 'string')
+  const code = coded ? errorCode(coded) : undefined
+  if (code && TIMEOUT_CODES.has(code)) return timeoutError(ctx, error)
+  const detail = coded?.message ?? (error instanceof Error ? error.message : String(error))
+  return new OutboundError('network', `request to ${ctx.url.origin} failed: ${detail}`, {
+    cause: error,
+  })
+}
+
+function timeoutError(ctx: ErrorContext, cause: unknown): OutboundError {
+  return new OutboundError(
+    'timeout',
+    `no complete response from ${ctx.url.origin} within ${ctx.timeoutMs} ms`,
+    { cause },
+  )
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+/** Depth-first search through `cause` links and AggregateError members. */
+function findInChain(error: unknown, test: (e: Error) => boolean, depth = 0): Error | undefined {
+  if (!(error instanceof Error) || depth > 8) return undefined
+  if (test(error)) return error
+  if (error instanceof AggregateError) {
+    for (const inner of error.errors) {
+      const found = findInChain(inner, test, depth + 1)
+      if (found) return found
+    }
+  }
+  return findInChain(error.cause, test, depth + 1)
+}
