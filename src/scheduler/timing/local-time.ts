@@ -1,0 +1,159 @@
+// Parses run_at / starts_at / ends_at and resolves wall times in a zone, including DST gaps and overlaps.
+
+import { fieldProblem } from '../../http/problem-error.ts'
+import { MS_PER_DAY, MS_PER_MINUTE } from './duration.ts'
+import { humanizeDuration } from './humanize.ts'
+import { localIso, offsetMinutes } from './zone.ts'
+
+export interface WallTime {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+  millisecond: number
+}
+
+export type ParsedDateTime =
+  | { kind: 'absolute'; date: Date }
+  | { kind: 'local'; wall: WallTime }
+  | { kind: 'date-only' }
+
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:(?:t|\s+)(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(z|[+-]\d{2}(?::?\d{2})?)?$/i
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate()
+}
+
+/**
+ * Accepts 'YYYY-MM-DDTHH:mm[:ss[.fff]]' or the same with a space instead of T, optionally
+ * followed by Z or an offset (+03:00, +0300, +03). Returns null when the text is not a valid
+ * date-time, and { kind: 'date-only' } for a bare date so callers can ask for a time.
+ */
+export function parseDateTimeText(text: string): ParsedDateTime | null {
+  const match = DATE_TIME.exec(text.trim())
+  if (!match) return null
+  const [, y, mo, d, h, mi, s, frac, offset] = match
+  const year = Number(y)
+  const month = Number(mo)
+  const day = Number(d)
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return null
+  }
+  if (h === undefined || mi === undefined)
+    return offset === undefined ? { kind: 'date-only' } : null
+  const wall: WallTime = {
+    year,
+    month,
+    day,
+    hour: Number(h),
+    minute: Number(mi),
+    second: s === undefined ? 0 : Number(s),
+    millisecond: frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0')),
+  }
+  if (wall.hour > 23 || wall.minute > 59 || wall.second > 59) return null
+  if (offset === undefined) return { kind: 'local', wall }
+  let offsetMin = 0
+  if (offset.toLowerCase() !== 'z') {
+    const digits = offset.slice(1).replace(':', '')
+    const oh = Number(digits.slice(0, 2))
+    const om = digits.length > 2 ? Number(digits.slice(2)) : 0
+    if (oh > 18 || om > 59) return null
+    offsetMin = (offset.startsWith('-') ? -1 : 1) * (oh * 60 + om)
+  }
+  return { kind: 'absolute', date: new Date(wallAsUtcMs(wall) - offsetMin * MS_PER_MINUTE) }
+}
+
+function wallAsUtcMs(wall: WallTime): number {
+  const { year, month, day, hour, minute, second, millisecond } = wall
+  return Date.UTC(year, month - 1, day, hour, minute, second, millisecond)
+}
+
+export interface ResolvedWallTime {
+  date: Date
+  /** 'gap': the wall time does not exist (spring forward); 'overlap': it exists twice (fall back). */
+  adjustment: 'none' | 'gap' | 'overlap'
+  /** Size of the DST jump in ms when adjustment is not 'none', else 0. */
+  shiftMs: number
+}
+
+/**
+ * Resolves a wall time in `timezone` deterministically (independent of luxon's own choice):
+ * - exists once: that instant;
+ * - in a spring-forward gap: shifted forward by the gap length (02:30 on a 02:00→03:00 day
+ *   becomes 03:30), i.e. read with the offset in force before the jump;
+ * - in a fall-back overlap: the EARLIER instant (first occurrence).
+ * Assumes at most one offset change within a day either side, true for all real zones.
+ */
+export function resolveWallTime(wall: WallTime, timezone: string): ResolvedWallTime {
+  const asUtc = wallAsUtcMs(wall)
+  const before = offsetMinutes(asUtc - MS_PER_DAY, timezone)
+  const after = offsetMinutes(asUtc + MS_PER_DAY, timezone)
+  const offsets = [...new Set([before, offsetMinutes(asUtc, timezone), after])]
+  const candidates = offsets
+    .filter((offset) => offsetMinutes(asUtc - offset * MS_PER_MINUTE, timezone) === offset)
+    .map((offset) => asUtc - offset * MS_PER_MINUTE)
+    .sort((a, b) => a - b)
+  const shiftMs = Math.abs(after - before) * MS_PER_MINUTE
+  const first = candidates[0]
+  if (first === undefined) {
+    return { date: new Date(asUtc - before * MS_PER_MINUTE), adjustment: 'gap', shiftMs }
+  }
+  return candidates.length > 1
+    ? { date: new Date(first), adjustment: 'overlap', shiftMs }
+    : { date: new Date(first), adjustment: 'none', shiftMs: 0 }
+}
+
+function formatWall(wall: WallTime): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  const seconds = wall.second === 0 ? '' : `:${p(wall.second)}`
+  return `${wall.year}-${p(wall.month)}-${p(wall.day)} ${p(wall.hour)}:${p(wall.minute)}${seconds}`
+}
+
+/** The user-facing note for a DST adjustment, naming the original wall time and the choice. */
+export function dstWarning(
+  field: string,
+  wall: WallTime,
+  resolved: ResolvedWallTime,
+  timezone: string,
+): string | null {
+  const chosen = `${localIso(resolved.date, timezone)} (${resolved.date.toISOString()})`
+  const jump = humanizeDuration(resolved.shiftMs)
+  if (resolved.adjustment === 'gap') {
+    return `${field} ${formatWall(wall)} does not exist in ${timezone} (clocks jump forward ${jump} that day); using ${chosen} instead.`
+  }
+  if (resolved.adjustment === 'overlap') {
+    return `${field} ${formatWall(wall)} happens twice in ${timezone} (clocks go back ${jump} that day); using the earlier one, ${chosen}.`
+  }
+  return null
+}
+
+export interface ParsedWhen {
+  date: Date
+  /** DST note when a wall time had to be adjusted, else null. */
+  warning: string | null
+}
+
+/** Parses a run_at-style value for `field`: absolute with offset, or a wall time in `timezone`. */
+export function parseWhen(field: string, text: string, timezone: string): ParsedWhen {
+  const parsed = parseDateTimeText(text)
+  if (parsed === null) {
+    throw fieldProblem(
+      field,
+      `${JSON.stringify(text)} is not a valid ISO 8601 date-time`,
+      `Use e.g. "2026-12-01T09:00:00-03:00" for an exact instant, or "2026-12-01T09:00" for 09:00 in the timezone field (default zone if omitted)`,
+    )
+  }
+  if (parsed.kind === 'date-only') {
+    throw fieldProblem(
+      field,
+      `${JSON.stringify(text)} has a date but no time of day`,
+      `Add a time, e.g. "${text.trim()}T09:00"`,
+    )
+  }
+  if (parsed.kind === 'absolute') return { date: parsed.date, warning: null }
+  const resolved = resolveWallTime(parsed.wall, timezone)
+  return { date: resolved.date, warning: dstWarning(field, parsed.wall, resolved, timezone) }
+}

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import {
+  parseDateTimeText,
+  parseWhen,
+  resolveWallTime,
+  type WallTime,
+} from '../../../src/scheduler/timing/local-time.ts'
+import { catchFieldError } from './problem.ts'
+
+function wall(text: string): WallTime {
+  const parsed = parseDateTimeText(text)
+  assert.ok(parsed && parsed.kind === 'local', `${text} parses as a local wall time`)
+  return parsed.wall
+}
+
+function absolute(text: string): string {
+  const parsed = parseDateTimeText(text)
+  assert.ok(parsed && parsed.kind === 'absolute', `${text} parses as an absolute time`)
+  return parsed.date.toISOString()
+}
+
+describe('parseDateTimeText', () => {
+  it('reads Z as UTC', () => {
+    assert.equal(absolute('2026-12-01T12:00:00Z'), '2026-12-01T12:00:00.000Z')
+  })
+
+  it('reads offsets with colon, without colon and hours only', () => {
+    assert.equal(absolute('2026-12-01T09:00:00-03:00'), '2026-12-01T12:00:00.000Z')
+    assert.equal(absolute('2026-12-01T09:00:00-0300'), '2026-12-01T12:00:00.000Z')
+    assert.equal(absolute('2026-12-01T09:00-03'), '2026-12-01T12:00:00.000Z')
+    assert.equal(absolute('2026-12-01T14:30+05:30'), '2026-12-01T09:00:00.000Z')
+  })
+
+  it('keeps milliseconds of fractional seconds', () => {
+    assert.equal(absolute('2026-12-01T12:00:00.25Z'), '2026-12-01T12:00:00.250Z')
+    assert.equal(absolute('2026-12-01T12:00:00.123456Z'), '2026-12-01T12:00:00.123Z')
+  })
+
+  it('reads a time without offset as a wall time, with optional seconds', () => {
+    assert.deepEqual(wall('2026-12-01T09:00'), {
+      year: 2026,
+      month: 12,
+      day: 1,
+      hour: 9,
+      minute: 0,
+      second: 0,
+      millisecond: 0,
+    })
+    assert.equal(wall('2026-12-01T09:00:30').second, 30)
+  })
+
+  it('accepts a space instead of T and a lowercase t and z', () => {
+    assert.equal(wall('2026-12-01 09:00').hour, 9)
+    assert.equal(absolute('2026-12-01t12:00z'), '2026-12-01T12:00:00.000Z')
+    assert.equal(absolute('2026-12-01 09:00 -03:00'), '2026-12-01T12:00:00.000Z')
+  })
+
+  it('reports a date without a time separately', () => {
+    assert.deepEqual(parseDateTimeText('2026-12-01'), { kind: 'date-only' })
+  })
+
+  it('rejects impossible and malformed dates', () => {
+    for (const text of [
+      '2026-02-30T09:00',
+      '2026-13-01T09:00',
+      '2026-12-01T24:00',
+      '2026-12-01T09:60',
+      '2026-12-01T09:00:60',
+      '2026-12-01T09:00+19:00',
+      '01/12/2026 09:00',
+      'tomorrow at 9',
+      '2026-12-1T09:00',
+      '1969-12-31T23:00Z',
+    ]) {
+      assert.equal(parseDateTimeText(text), null, text)
+    }
+  })
+
+  it('accepts 29 February in a leap year only', () => {
+    assert.equal(wall('2028-02-29T09:00').day, 29)
+    assert.equal(parseDateTimeText('2027-02-29T09:00'), null)
+  })
+})
+
+describe('resolveWallTime', () => {
+  it('resolves an ordinary wall time with the zone offset', () => {
+    const resolved = resolveWallTime(wall('2026-12-01T09:00'), 'America/Sao_Paulo')
+    assert.equal(resolved.date.toISOString(), '2026-12-01T12:00:00.000Z')
+    assert.equal(resolved.adjustment, 'none')
+  })
+
+  it('sees no DST in Sao Paulo since 2019', () => {
+    const resolved = resolveWallTime(wall('2027-11-07T00:30'), 'America/Sao_Paulo')
+    assert.equal(resolved.adjustment, 'none')
+    assert.equal(resolved.date.toISOString(), '2027-11-07T03:30:00.000Z')
+  })
+
+  it('shifts a New York spring-forward gap time forward by the gap', () => {
+    const resolved = resolveWallTime(wall('2027-03-14T02:30'), 'America/New_York')
+    assert.equal(resolved.adjustment, 'gap')
+    assert.equal(resolved.shiftMs, 3_600_000)
+    assert.equal(resolved.date.toISOString(), '2027-03-14T07:30:00.000Z')
+  })
+
+  it('takes the earlier instant of a New York fall-back overlap', () => {
+    const resolved = resolveWallTime(wall('2027-11-07T01:30'), 'America/New_York')
+    assert.equal(resolved.adjustment, 'overlap')
+    assert.equal(resolved.date.toISOString(), '2027-11-07T05:30:00.000Z')
+  })
+
+  it('shifts a Berlin spring-forward gap time forward by the gap', () => {
+    const resolved = resolveWallTime(wall('2027-03-28T02:30'), 'Europe/Berlin')
+    assert.equal(resolved.adjustment, 'gap')
+    assert.equal(resolved.date.toISOString(), '2027-03-28T01:30:00.000Z')
+  })
+
+  it('takes the earlier instant of a Berlin fall-back overlap', () => {
+    const resolved = resolveWallTime(wall('2027-10-31T02:30'), 'Europe/Berlin')
+    assert.equal(resolved.adjustment, 'overlap')
+    assert.equal(resolved.date.toISOString(), '2027-10-31T00:30:00.000Z')
+  })
+
+  it('treats the instants just outside the transitions as ordinary', () => {
+    assert.equal(resolveWallTime(wall('2027-03-14T03:00'), 'America/New_York').adjustment, 'none')
+    assert.equal(resolveWallTime(wall('2027-03-14T01:59'), 'America/New_York').adjustment, 'none')
+    assert.equal(resolveWallTime(wall('2027-11-07T02:00'), 'America/New_York').adjustment, 'none')
+  })
+})
+
+describe('parseWhen', () => {
+  it('returns an absolute instant untouched and without warning', () => {
+    const result = parseWhen('run_at', '2027-03-14T02:30:00-05:00', 'America/New_York')
+    assert.equal(result.date.toISOString(), '2027-03-14T07:30:00.000Z')
+    assert.equal(result.warning, null)
+  })
+
+  it('reads a wall time in the given zone', () => {
+    const result = parseWhen('run_at', '2026-12-01 09:00', 'Europe/Berlin')
+    assert.equal(result.date.toISOString(), '2026-12-01T08:00:00.000Z')
+    assert.equal(result.warning, null)
+  })
+
+  it('warns about a gap naming the original time and the chosen one', () => {
+    const { warning } = parseWhen('starts_at', '2027-03-14T02:30', 'America/New_York')
+    assert.ok(warning)
+    assert.match(warning, /^starts_at 2027-03-14 02:30 does not exist in America\/New_York/)
+    assert.match(warning, /forward 1 hour/)
+    assert.match(warning, /2027-03-14T03:30:00-04:00/)
+  })
+
+  it('warns about an overlap naming the original time and the earlier choice', () => {
+    const { warning } = parseWhen('ends_at', '2027-10-31T02:30', 'Europe/Berlin')
+    assert.ok(warning)
+    assert.match(warning, /^ends_at 2027-10-31 02:30 happens twice in Europe\/Berlin/)
+    assert.match(warning, /earlier one, 2027-10-31T02:30:00\+02:00/)
+  })
+
+  it('throws a 422 with ISO examples for unparsable text', () => {
+    const error = catchFieldError(() => parseWhen('run_at', 'next friday', 'UTC'))
+    assert.equal(error.field, 'run_at')
+    assert.match(error.message, /next friday/)
+    assert.match(error.hint, /2026-12-01T09:00:00-03:00/)
+  })
+
+  it('throws a 422 asking for a time when only a date is given', () => {
+    const error = catchFieldError(() => parseWhen('starts_at', '2026-12-01', 'UTC'))
+    assert.equal(error.field, 'starts_at')
+    assert.match(error.message, /no time/)
+    assert.match(error.hint, /"2026-12-01T09:00"/)
+  })
+})
