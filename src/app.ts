@@ -2,6 +2,7 @@
 import { swaggerUI } from '@hono/swagger-ui'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
+import type { ActionRegistry } from './actions/registry.ts'
 import { accessLog } from './http/access-log.ts'
 import type { AppEnv } from './http/app-env.ts'
 import { type ApiKeyVerifier, provideApiKeys } from './http/auth.ts'
@@ -18,8 +19,12 @@ import { requestId } from './http/request-id.ts'
 import { createRouter } from './http/router.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
+import { createExecutionRoutes } from './routes/executions.ts'
 import { createHealthRoutes, type ReadinessCheck } from './routes/health.ts'
+import { createJobRoutes } from './routes/jobs.ts'
+import { createScheduleToolRoutes } from './routes/schedule-tools.ts'
 import { createTimeRoutes } from './routes/time.ts'
+import type { SchedulerService } from './scheduler/service/index.ts'
 import type { Clock } from './time/clock.ts'
 
 export const APP_VERSION = '0.1.0'
@@ -36,11 +41,17 @@ export interface AppDeps {
   metrics: Metrics
   apiKeys: ApiKeyVerifier
   readiness: readonly ReadinessCheck[]
+  registry: ActionRegistry
+  scheduler: SchedulerService
 }
 
 /** Agent tools go in `tools` (→ /openapi.json); health, metrics and integrations in `ops`. */
 function mountRouters(deps: AppDeps, tools: OpenAPIHono<AppEnv>, ops: OpenAPIHono<AppEnv>) {
+  const scheduling = { registry: deps.registry, service: deps.scheduler }
   tools.route('/', createTimeRoutes({ defaultTimezone: deps.config.defaultTimezone }))
+  tools.route('/', createScheduleToolRoutes(scheduling))
+  tools.route('/', createExecutionRoutes(scheduling))
+  tools.route('/', createJobRoutes(scheduling))
   ops.route(
     '/',
     createHealthRoutes({

@@ -3,6 +3,7 @@
  * Only main.ts calls loadConfig; nothing else reads process.env.
  */
 import { z } from 'zod'
+import { parseAllowlist } from './outbound/index.ts'
 import { isValidTimezone } from './scheduler/timing/index.ts'
 
 export const DEFAULT_PORT = 8000
@@ -11,6 +12,9 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
 export const DEFAULT_DATABASE_STARTUP_TIMEOUT_MS = 60_000
 export const DEFAULT_EMBEDDED_PG_PORT = 5544
 export const DEFAULT_EMBEDDED_PG_DIR = '.data/postgres'
+
+export const DEFAULT_MIN_INTERVAL_SECONDS = 10
+export const DEFAULT_IDEMPOTENCY_WINDOW_SECONDS = 600
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -39,6 +43,29 @@ export interface Config {
   databaseStartupTimeoutMs: number
   metricsRequireAuth: boolean
   embeddedPostgres: { dataDir: string; port: number }
+  scheduler: SchedulerConfig
+  webhook: WebhookConfig
+}
+
+export interface SchedulerConfig {
+  /** false: this replica serves the API only and runs no attempts. */
+  workersEnabled: boolean
+  minIntervalSeconds: number
+  idempotencyWindowSeconds: number
+  pollIntervalMs: number
+  batchSize: number
+  maxInFlight: number
+  retryDelaySeconds: number
+  retryDelayMaxSeconds: number
+  /** How often pg-boss fails expired attempts so they are retried (crash recovery). */
+  superviseIntervalSeconds: number
+}
+
+export interface WebhookConfig {
+  /** Hostnames (`api.internal`, `*.corp.example`) and CIDRs admitted despite the SSRF guard. */
+  allowlist: readonly string[]
+  defaultTimeoutSeconds: number
+  responseBodyLimitBytes: number
 }
 
 const emptyToUndefined = (value: unknown) =>
@@ -99,6 +126,18 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: integerIn(0, 600_000, DEFAULT_SHUTDOWN_TIMEOUT_MS),
   DATABASE_STARTUP_TIMEOUT_MS: integerIn(0, 600_000, DEFAULT_DATABASE_STARTUP_TIMEOUT_MS),
   METRICS_REQUIRE_AUTH: booleanFlag(false),
+  WORKERS_ENABLED: booleanFlag(true),
+  MIN_INTERVAL_SECONDS: integerIn(1, 86_400, DEFAULT_MIN_INTERVAL_SECONDS),
+  IDEMPOTENCY_WINDOW_SECONDS: integerIn(0, 86_400, DEFAULT_IDEMPOTENCY_WINDOW_SECONDS),
+  SCHEDULER_POLL_INTERVAL_MS: integerIn(50, 60_000, 1_000),
+  SCHEDULER_BATCH_SIZE: integerIn(1, 1_000, 100),
+  SCHEDULER_MAX_IN_FLIGHT: integerIn(1, 10_000, 200),
+  RETRY_DELAY_SECONDS: integerIn(1, 3_600, 5),
+  RETRY_DELAY_MAX_SECONDS: integerIn(1, 86_400, 600),
+  SUPERVISE_INTERVAL_SECONDS: integerIn(1, 3_600, 30),
+  WEBHOOK_ALLOWLIST: z.preprocess(emptyToUndefined, z.string().optional()),
+  WEBHOOK_TIMEOUT_SECONDS: integerIn(1, 3_600, 30),
+  WEBHOOK_RESPONSE_BODY_LIMIT_BYTES: integerIn(0, 1024 * 1024, 16 * 1024),
   EMBEDDED_PG_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_EMBEDDED_PG_DIR)),
   EMBEDDED_PG_PORT: integerIn(1, 65_535, DEFAULT_EMBEDDED_PG_PORT),
 })
@@ -133,6 +172,19 @@ export function parseApiKeys(raw: string | undefined): ApiKey[] {
   return keys
 }
 
+function parseWebhookAllowlist(raw: string | undefined): string[] {
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  try {
+    parseAllowlist(entries)
+  } catch (err) {
+    throw new ConfigError(`WEBHOOK_ALLOWLIST: ${(err as Error).message}`)
+  }
+  return entries
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env)
   if (!parsed.success) {
@@ -159,5 +211,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseStartupTimeoutMs: e.DATABASE_STARTUP_TIMEOUT_MS,
     metricsRequireAuth: e.METRICS_REQUIRE_AUTH,
     embeddedPostgres: Object.freeze({ dataDir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT }),
+    scheduler: Object.freeze({
+      workersEnabled: e.WORKERS_ENABLED,
+      minIntervalSeconds: e.MIN_INTERVAL_SECONDS,
+      idempotencyWindowSeconds: e.IDEMPOTENCY_WINDOW_SECONDS,
+      pollIntervalMs: e.SCHEDULER_POLL_INTERVAL_MS,
+      batchSize: e.SCHEDULER_BATCH_SIZE,
+      maxInFlight: e.SCHEDULER_MAX_IN_FLIGHT,
+      retryDelaySeconds: e.RETRY_DELAY_SECONDS,
+      retryDelayMaxSeconds: e.RETRY_DELAY_MAX_SECONDS,
+      superviseIntervalSeconds: e.SUPERVISE_INTERVAL_SECONDS,
+    }),
+    webhook: Object.freeze({
+      allowlist: Object.freeze(parseWebhookAllowlist(e.WEBHOOK_ALLOWLIST)),
+      defaultTimeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS,
+      responseBodyLimitBytes: e.WEBHOOK_RESPONSE_BODY_LIMIT_BYTES,
+    }),
   })
 }

@@ -13,6 +13,7 @@ import { waitForDatabase } from './db/wait.ts'
 import { createApiKeyVerifier } from './http/auth.ts'
 import { createLogger } from './logger.ts'
 import { createMetrics } from './metrics.ts'
+import { createRuntime } from './runtime.ts'
 import { createShutdown, type StopStep } from './shutdown.ts'
 import { systemClock } from './time/clock.ts'
 
@@ -43,10 +44,8 @@ async function main(): Promise<void> {
   const embedded = config.databaseUrl
     ? null
     : await startEmbeddedPostgres({ ...config.embeddedPostgres, logger })
-  const pool = createPool({
-    connectionString: embedded?.connectionString ?? config.databaseUrl ?? '',
-    logger,
-  })
+  const connectionString = embedded?.connectionString ?? config.databaseUrl ?? ''
+  const pool = createPool({ connectionString, logger })
   stopSteps.push({ name: 'database pool', stop: () => pool.end() })
   if (embedded) stopSteps.push({ name: 'embedded postgres', stop: embedded.stop })
 
@@ -61,15 +60,36 @@ async function main(): Promise<void> {
     process.exit(1)
   }
 
+  const runtime = createRuntime({
+    config,
+    pool,
+    connectionString,
+    logger,
+    clock: systemClock,
+    metrics,
+  })
+  try {
+    await runtime.engine.start()
+  } catch (err) {
+    logger.fatal({ err }, 'the scheduling engine could not start')
+    for (const step of stopSteps) await step.stop().catch(() => {})
+    process.exit(1)
+  }
+  // Stops before the pool: running attempts finish (bounded) and are recorded first.
+  stopSteps.unshift({ name: 'scheduler', stop: () => runtime.stop(config.shutdownTimeoutMs) })
+
   const app = createApp({
     config,
     logger,
     clock: systemClock,
     metrics,
     apiKeys: createApiKeyVerifier(config.apiKeys),
+    registry: runtime.registry,
+    scheduler: runtime.service,
     readiness: [
       { name: 'database', check: async () => void (await pool.query('select 1')) },
       { name: 'migrations', check: () => assertMigrationsApplied(pool, migrationFiles) },
+      { name: 'workers', check: async () => runtime.engine.checkHealth() },
     ],
   })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server

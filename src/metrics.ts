@@ -1,5 +1,5 @@
 /** Prometheus metrics in one registry per app instance (no globals, so tests can build many apps). */
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 export interface Metrics {
   registry: Registry
@@ -24,4 +24,54 @@ export function createMetrics({ collectProcess = true } = {}): Metrics {
     registers: [registry],
   })
   return { registry, httpRequests, httpDuration }
+}
+
+export interface SchedulerMetrics {
+  executions: Counter<'action' | 'outcome'>
+  lateness: Histogram<'action'>
+  attemptDuration: Histogram<'action'>
+}
+
+/**
+ * Scheduler metrics on the same registry. `countOverdue` is read at scrape time: occurrences already
+ * due but not started (a growing number means the workers are behind or down).
+ */
+export function createSchedulerMetrics(
+  registry: Registry,
+  countOverdue: () => Promise<number>,
+): SchedulerMetrics {
+  new Gauge({
+    name: 'scheduler_due_not_started',
+    help: 'Scheduled occurrences that are due but have not started',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await countOverdue())
+      } catch {
+        // The database is unreachable; /readyz says so. Keep the last value.
+      }
+    },
+  })
+  return {
+    executions: new Counter({
+      name: 'scheduler_executions_total',
+      help: 'Finished attempts by action and outcome (succeeded, failed)',
+      labelNames: ['action', 'outcome'] as const,
+      registers: [registry],
+    }),
+    lateness: new Histogram({
+      name: 'scheduler_fire_lateness_seconds',
+      help: 'Attempt start minus the occurrence due time, first attempts only',
+      labelNames: ['action'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    attemptDuration: new Histogram({
+      name: 'scheduler_attempt_duration_seconds',
+      help: 'How long attempts took, by action',
+      labelNames: ['action'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+  }
 }

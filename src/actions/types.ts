@@ -1,0 +1,71 @@
+/** The contract every action kind fulfils: its agent-facing fields, validation, description and execution. */
+import type { z } from '@hono/zod-openapi'
+import type { Logger } from '../logger.ts'
+
+/** What one attempt did; recorded on the execution row. Actions return it; they do not throw. */
+export interface ActionResult {
+  ok: boolean
+  /** Non-secret summary of what was sent (method, URL, header names, body size). */
+  requestSummary: Record<string, unknown>
+  responseStatus?: number
+  responseHeaders?: Record<string, string>
+  responseBody?: string
+  responseTruncated?: boolean
+  /** Action-specific outcome, e.g. a Dify answer or a message id. */
+  output?: Record<string, unknown>
+  /** Short machine-readable class, e.g. `http_status`, `timeout`, `blocked`. */
+  errorClass?: string
+  errorMessage?: string
+}
+
+export interface ExecutionContext {
+  jobId: string
+  executionId: string
+  /** Due time of the occurrence (ISO). */
+  occurrenceAt: string
+  attempt: number
+  /** Aborted at the attempt timeout and at shutdown past the grace period. */
+  signal: AbortSignal
+  timeoutMs: number
+  log: Logger
+}
+
+/** Stored form of an action: `params` are returned to agents, `secrets` never are. */
+export interface PreparedAction<P, S> {
+  params: P
+  secrets: S
+}
+
+export interface ActionTool {
+  /** Path of the scheduling tool, e.g. `/jobs/webhook`. */
+  path: string
+  operationId: string
+  summary: string
+  description: string
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of every parameter shape
+export type AnyActionDefinition = ActionDefinition<any, any>
+
+export interface ActionDefinition<P, S> {
+  /** Lower-case identifier stored in scheduled_jobs.action_kind, e.g. `webhook`. */
+  kind: string
+  tool: ActionTool
+  /**
+   * Flat, scalar, LLM-described body fields of this action (merged into the scheduling tool and,
+   * as optional fields, into updateJob). Optional fields must be `.nullish()`.
+   */
+  fields: z.ZodRawShape
+  /** Names of `fields` required at creation. */
+  requiredFields: readonly string[]
+  /** Turns validated input into stored params and secrets; throws a 422 ProblemError on bad values. */
+  prepare(input: Record<string, unknown>): Promise<PreparedAction<P, S>>
+  /** Merges an update into existing params/secrets (only given fields change). */
+  prepareUpdate(
+    input: Record<string, unknown>,
+    current: PreparedAction<P, S>,
+  ): Promise<PreparedAction<P, S>>
+  /** A short phrase for summaries, e.g. `POST https://example.com/hook`. */
+  describe(params: P): string
+  execute(prepared: PreparedAction<P, S>, ctx: ExecutionContext): Promise<ActionResult>
+}

@@ -1,0 +1,57 @@
+/** One scheduling tool per registered action (scheduleWebhook, …), generated from the action registry. */
+import { z } from '@hono/zod-openapi'
+import type { ActionRegistry } from '../actions/registry.ts'
+import type { AnyActionDefinition } from '../actions/types.ts'
+import { createRouter, protectedRoute } from '../http/router.ts'
+import type { SchedulerService } from '../scheduler/service/index.ts'
+import {
+  dedupeKeyField,
+  JobChangeResponse,
+  jobFields,
+  problemResponses,
+  timingFields,
+} from './scheduling-schemas.ts'
+
+export interface ScheduleToolDeps {
+  registry: ActionRegistry
+  service: SchedulerService
+}
+
+function scheduleRoute(action: AnyActionDefinition) {
+  const body = z.object({ ...jobFields, ...timingFields, ...action.fields, ...dedupeKeyField })
+  return protectedRoute({
+    method: 'post',
+    path: action.tool.path,
+    operationId: action.tool.operationId,
+    summary: action.tool.summary,
+    description: action.tool.description,
+    request: { body: { content: { 'application/json': { schema: body } }, required: true } },
+    responses: {
+      200: {
+        description: 'An identical earlier request already created this job (duplicate: true)',
+        content: { 'application/json': { schema: JobChangeResponse } },
+      },
+      201: {
+        description: 'The job was created',
+        content: { 'application/json': { schema: JobChangeResponse } },
+      },
+      401: problemResponses[401],
+      409: problemResponses[409],
+      422: problemResponses[422],
+    },
+  })
+}
+
+export function createScheduleToolRoutes({ registry, service }: ScheduleToolDeps) {
+  const router = createRouter()
+  for (const action of registry.all()) {
+    router.openapi(scheduleRoute(action), async (c) => {
+      const input = c.req.valid('json') as Record<string, unknown>
+      const result = await service.createJob(action.kind, input, {
+        name: c.get('apiKeyName') ?? 'anonymous',
+      })
+      return c.json(result, result.duplicate ? 200 : 201)
+    })
+  }
+  return router
+}

@@ -1,0 +1,70 @@
+/** pg-boss wiring: one instance per process, one queue per action kind, and deterministic occurrence ids. */
+import { createHash } from 'node:crypto'
+import { PgBoss } from 'pg-boss'
+import type { Queryable } from '../../db/pool.ts'
+import type { Logger } from '../../logger.ts'
+
+export const BOSS_SCHEMA = 'pgboss'
+const QUEUE_PREFIX = 'occurrence'
+
+/** Data carried by every occurrence job. */
+export interface OccurrenceData {
+  job_id: string
+  /** Due time, UTC ISO. */
+  due_at: string
+  /** The job's generation when this occurrence was planned; a mismatch means it was replaced. */
+  generation: number
+  /** Added by runJobNow: outside the schedule, never chains a next occurrence. */
+  manual: boolean
+}
+
+export function queueName(actionKind: string): string {
+  return `${QUEUE_PREFIX}-${actionKind}`
+}
+
+export interface BossOptions {
+  connectionString: string
+  logger: Logger
+  /** How often pg-boss looks for expired attempts (seconds, >= 1). */
+  superviseIntervalSeconds: number
+}
+
+/** A pg-boss adapter over one of our clients, so its statements join our transaction. */
+export function bossDb(db: Queryable) {
+  return { executeSql: (text: string, values?: unknown[]) => db.query(text, values) }
+}
+
+export function createBoss({
+  connectionString,
+  logger,
+  superviseIntervalSeconds,
+}: BossOptions): PgBoss {
+  const boss = new PgBoss({
+    connectionString,
+    schema: BOSS_SCHEMA,
+    max: 4,
+    application_name: 'agent-tool-server:pgboss',
+    // We plan every occurrence ourselves (seconds, time zones, max runs); pg-boss's minute cron is unused.
+    schedule: false,
+    supervise: true,
+    superviseIntervalSeconds,
+    monitorIntervalSeconds: superviseIntervalSeconds,
+    migrate: true,
+  })
+  // Without a listener Node would crash on the first error event (e.g. during a Postgres restart).
+  boss.on('error', (err) => logger.warn({ err: { message: err.message } }, 'pg-boss error'))
+  boss.on('warning', (warning) => logger.warn({ warning }, 'pg-boss warning'))
+  return boss
+}
+
+/**
+ * The pg-boss id of a scheduled occurrence: a UUID derived from (job, generation, due time), so two
+ * replicas planning the same next occurrence insert one row (the second insert is skipped).
+ */
+export function occurrenceId(jobId: string, generation: number, dueAt: Date): string {
+  const hash = createHash('sha256').update(`${jobId}|${generation}|${dueAt.toISOString()}`).digest()
+  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50
+  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80
+  const hex = hash.subarray(0, 16).toString('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}

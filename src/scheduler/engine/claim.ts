@@ -1,0 +1,158 @@
+/**
+ * Claiming a batch of due occurrences, in the same transaction as pg-boss's fetch: lock the jobs,
+ * drop stale or unwanted occurrences, open an execution row per attempt and, for the pending
+ * occurrence of a recurring job, plan the next one. A crash before commit leaves nothing claimed.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Job, PgBoss } from 'pg-boss'
+import type { Queryable } from '../../db/pool.ts'
+import {
+  abandonRunningAttempts,
+  findSucceededOccurrences,
+  insertExecutions,
+} from '../repository/executions.ts'
+import {
+  applyClaimUpdates,
+  type ClaimUpdate,
+  findJobsForUpdate,
+  type JobRecord,
+} from '../repository/jobs.ts'
+import { JOB_STATUS } from '../states.ts'
+import { nextOccurrence } from '../timing/index.ts'
+import { bossDb, type OccurrenceData } from './boss.ts'
+import {
+  type DeliverySettings,
+  enqueueOccurrences,
+  type PlannedOccurrence,
+  planScheduled,
+} from './occurrences.ts'
+
+export interface ClaimedAttempt {
+  bossJob: Job<OccurrenceData>
+  queue: string
+  job: JobRecord
+  executionId: string
+  attempt: number
+  dueAt: Date
+  manual: boolean
+  startedAt: Date
+  latenessMs: number
+}
+
+export interface ClaimResult {
+  claimed: ClaimedAttempt[]
+  /** Occurrences completed without running (stale generation, cancelled or paused job, already done). */
+  skipped: number
+}
+
+/** Why an occurrence does not run; null when it should. */
+function skipReason(
+  job: JobRecord | undefined,
+  data: OccurrenceData,
+  alreadySucceeded: boolean,
+): string | null {
+  if (!job) return 'job deleted'
+  if (alreadySucceeded) return 'occurrence already succeeded'
+  if (job.status === JOB_STATUS.cancelled) return 'job cancelled'
+  if (data.manual) return null
+  if (data.generation !== job.generation) return 'replaced by a newer schedule'
+  if (job.status !== JOB_STATUS.scheduled) return `job ${job.status}`
+  return null
+}
+
+export async function claimOccurrences(
+  boss: PgBoss,
+  tx: Queryable,
+  queue: string,
+  fetched: readonly Job<OccurrenceData>[],
+  now: Date,
+  settings: DeliverySettings,
+): Promise<ClaimResult> {
+  if (fetched.length === 0) return { claimed: [], skipped: 0 }
+  const jobs = new Map(
+    (await findJobsForUpdate(tx, [...new Set(fetched.map((f) => f.data.job_id))])).map((j) => [
+      j.id,
+      j,
+    ]),
+  )
+  const succeeded = await findSucceededOccurrences(
+    tx,
+    fetched.map((f) => f.id),
+  )
+
+  const claimed: ClaimedAttempt[] = []
+  const skippedIds: string[] = []
+  const retriedIds: string[] = []
+  const next: PlannedOccurrence[] = []
+  const updates = new Map<string, ClaimUpdate>()
+
+  for (const bossJob of fetched) {
+    const data = bossJob.data
+    const job = jobs.get(data.job_id)
+    if (skipReason(job, data, succeeded.has(bossJob.id)) !== null || !job) {
+      skippedIds.push(bossJob.id)
+      continue
+    }
+    const dueAt = new Date(data.due_at)
+    const attempt = bossJob.retryCount + 1
+    const executionId = randomUUID()
+    if (attempt > 1) retriedIds.push(bossJob.id)
+    const update = updates.get(job.id) ?? {
+      id: job.id,
+      runIncrement: 0,
+      nextRunAt: undefined,
+      occurrencesPlanned: job.occurrencesPlanned,
+      lastExecutionId: executionId,
+    }
+    update.lastExecutionId = executionId
+    if (attempt === 1) update.runIncrement += 1
+    // Only the pending occurrence chains the next one, and only on its first attempt.
+    const isPending = !data.manual && attempt === 1 && job.nextRunAt?.getTime() === dueAt.getTime()
+    if (isPending) {
+      const following = nextOccurrence(job.schedule, dueAt, update.occurrencesPlanned)
+      update.nextRunAt = following
+      job.nextRunAt = following
+      if (following) {
+        update.occurrencesPlanned += 1
+        next.push(planScheduled(job, following))
+      }
+    }
+    updates.set(job.id, update)
+    claimed.push({
+      bossJob,
+      queue,
+      job,
+      executionId,
+      attempt,
+      dueAt,
+      manual: data.manual,
+      startedAt: now,
+      latenessMs: Math.max(0, now.getTime() - dueAt.getTime()),
+    })
+  }
+
+  await abandonRunningAttempts(
+    tx,
+    retriedIds,
+    now,
+    'The process running this attempt stopped before it finished; it was retried.',
+  )
+  await insertExecutions(
+    tx,
+    claimed.map((c) => ({
+      id: c.executionId,
+      jobId: c.job.id,
+      bossJobId: c.bossJob.id,
+      occurrenceAt: c.dueAt,
+      manual: c.manual,
+      attempt: c.attempt,
+      startedAt: c.startedAt,
+      latenessMs: c.latenessMs,
+    })),
+  )
+  await applyClaimUpdates(tx, [...updates.values()], now)
+  if (next.length > 0) await enqueueOccurrences(boss, tx, next, settings)
+  if (skippedIds.length > 0)
+    await boss.complete(queue, skippedIds, { skipped: true }, { db: bossDb(tx) })
+  return { claimed, skipped: skippedIds.length }
+}

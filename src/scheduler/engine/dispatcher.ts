@@ -1,0 +1,210 @@
+/**
+ * The dispatch loop: claims due occurrences from pg-boss and runs them. pg-boss polling alone is
+ * 0.25–0.5 s late (../shared/reference/pg-boss.md §7), so besides a backstop poll the loop sets a
+ * timer for the exact due time of the next pending occurrence; that is what keeps lateness in ms.
+ */
+import type { Job, PgBoss } from 'pg-boss'
+import type { Pool } from '../../db/pool.ts'
+import { withTransaction } from '../../db/pool.ts'
+import type { Logger } from '../../logger.ts'
+import type { Clock } from '../../time/clock.ts'
+import type { ExecutionOutcome } from '../repository/executions.ts'
+import { findEarliestNextRun } from '../repository/jobs.ts'
+import { bossDb, type OccurrenceData } from './boss.ts'
+import { type ClaimedAttempt, claimOccurrences } from './claim.ts'
+import type { DeliverySettings } from './occurrences.ts'
+import { recordOutcome } from './record.ts'
+import { type RunAttemptDeps, runAttempt } from './run-attempt.ts'
+
+export interface DispatchSettings {
+  /** Backstop poll: retries, run-now and occurrences planned by other replicas are found by then. */
+  pollIntervalMs: number
+  /** Occurrences claimed per transaction. */
+  batchSize: number
+  /** Attempts running at once in this process. */
+  maxInFlight: number
+  /** How long to keep retrying to record an outcome while the database is unreachable. */
+  recordRetryMs: number
+}
+
+export interface DispatcherDeps {
+  pool: Pool
+  boss: PgBoss
+  queues: readonly string[]
+  clock: Clock
+  logger: Logger
+  settings: DispatchSettings
+  delivery: DeliverySettings
+  runner: Omit<RunAttemptDeps, 'shutdownSignal'>
+  onClaimed?: (attempt: ClaimedAttempt) => void
+  onFinished?: (attempt: ClaimedAttempt, outcome: ExecutionOutcome) => void
+}
+
+export interface Dispatcher {
+  start(): void
+  /** Wake at `at` (or now) if that is sooner than the current timer; e.g. after a job is created. */
+  wake(at?: Date): void
+  /** Stops claiming, waits for running attempts up to `graceMs`, then aborts and records the rest. */
+  stop(graceMs: number): Promise<void>
+  inFlight(): number
+  /** When the loop last completed a pass; readiness fails when it stalls. */
+  lastPassAt(): Date | null
+}
+
+/** Timers fire a little early or late; aiming slightly after the due time avoids an empty fetch. */
+const TIMER_SLACK_MS = 2
+
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const { settings, logger } = deps
+  const shutdown = new AbortController()
+  const running = new Set<Promise<void>>()
+  let timer: NodeJS.Timeout | undefined
+  let timerAt = Number.POSITIVE_INFINITY
+  let passing: Promise<void> | undefined
+  let passAgain = false
+  let stopping = false
+  let started = false
+  let lastPass: Date | null = null
+
+  function wake(at?: Date) {
+    if (stopping || !started) return
+    const target = Math.max(deps.clock.now().getTime(), at ? at.getTime() + TIMER_SLACK_MS : 0)
+    if (target >= timerAt) return
+    clearTimeout(timer)
+    timerAt = target
+    timer = setTimeout(onTimer, Math.max(0, target - deps.clock.now().getTime()))
+  }
+
+  function onTimer() {
+    timer = undefined
+    timerAt = Number.POSITIVE_INFINITY
+    void pass()
+  }
+
+  /** One pass: claim from every queue while there is room, then set the next wake-up. Never throws. */
+  function pass(): Promise<void> {
+    if (passing) {
+      passAgain = true
+      return passing
+    }
+    passing = (async () => {
+      try {
+        do {
+          passAgain = false
+          for (const queue of deps.queues) {
+            if (stopping) return
+            await drainQueue(queue)
+          }
+        } while (passAgain && !stopping)
+        lastPass = deps.clock.now()
+        await planNextWake()
+      } catch (err) {
+        logger.warn(
+          { err: { message: (err as Error).message } },
+          'dispatch pass failed; retrying on the next poll',
+        )
+      } finally {
+        passing = undefined
+        if (!stopping) wake(new Date(deps.clock.now().getTime() + settings.pollIntervalMs))
+      }
+    })()
+    return passing
+  }
+
+  async function drainQueue(queue: string) {
+    for (;;) {
+      const room = Math.min(settings.batchSize, settings.maxInFlight - running.size)
+      if (room <= 0 || stopping) return
+      const now = deps.clock.now()
+      const { claimed, fetchedCount } = await withTransaction(deps.pool, async (tx) => {
+        const fetched = (await deps.boss.fetch<OccurrenceData>(queue, {
+          batchSize: room,
+          db: bossDb(tx),
+        })) as Job<OccurrenceData>[]
+        const result = await claimOccurrences(deps.boss, tx, queue, fetched, now, deps.delivery)
+        return { claimed: result.claimed, fetchedCount: fetched.length }
+      })
+      for (const attempt of claimed) launch(attempt)
+      // A short batch means the queue has nothing more due right now.
+      if (fetchedCount < room) return
+    }
+  }
+
+  async function planNextWake() {
+    const now = deps.clock.now()
+    const horizon = new Date(now.getTime() + settings.pollIntervalMs)
+    const earliest = await findEarliestNextRun(deps.pool, new Date(now.getTime() - 1), horizon)
+    if (earliest) wake(earliest)
+  }
+
+  function launch(attempt: ClaimedAttempt) {
+    deps.onClaimed?.(attempt)
+    const work = (async () => {
+      const outcome = await runAttempt({ ...deps.runner, shutdownSignal: shutdown.signal }, attempt)
+      await recordWithRetry(attempt, outcome)
+      deps.onFinished?.(attempt, outcome)
+    })()
+    running.add(work)
+    void work.finally(() => {
+      running.delete(work)
+      // A slot opened: more may be waiting if the last batch was full.
+      if (!stopping) wake()
+    })
+  }
+
+  /**
+   * The outcome must reach the database, or pg-boss would redeliver and the action would run twice.
+   * Retry with backoff through short outages (e.g. a Postgres restart).
+   */
+  async function recordWithRetry(attempt: ClaimedAttempt, outcome: ExecutionOutcome) {
+    const deadline = Date.now() + settings.recordRetryMs
+    for (let delayMs = 200; ; delayMs = Math.min(delayMs * 2, 5_000)) {
+      try {
+        await withTransaction(deps.pool, (tx) => recordOutcome(deps.boss, tx, attempt, outcome))
+        return
+      } catch (err) {
+        if (Date.now() + delayMs > deadline) {
+          logger.error(
+            { err, job_id: attempt.job.id, execution_id: attempt.executionId },
+            'could not record an attempt; pg-boss will retry it after expiry',
+          )
+          return
+        }
+        logger.warn(
+          { err: { message: (err as Error).message }, execution_id: attempt.executionId },
+          'recording an attempt failed; retrying',
+        )
+        await new Promise((resolve) => setTimeout(resolve, delayMs))
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (started) return
+      started = true
+      wake()
+    },
+    wake,
+    async stop(graceMs) {
+      if (stopping) return
+      stopping = true
+      clearTimeout(timer)
+      await passing
+      const all = Promise.allSettled([...running])
+      const graceOver = new Promise<'grace'>((resolve) =>
+        setTimeout(resolve, graceMs, 'grace').unref(),
+      )
+      if ((await Promise.race([all, graceOver])) === 'grace') {
+        logger.warn(
+          { in_flight: running.size },
+          'attempts still running at shutdown; aborting them',
+        )
+        shutdown.abort()
+        await all
+      }
+    },
+    inFlight: () => running.size,
+    lastPassAt: () => lastPass,
+  }
+}

@@ -1,0 +1,124 @@
+/** The scheduling engine: pg-boss set up for our queues, the dispatch loop and the stale-attempt sweeper. */
+
+import { randomUUID } from 'node:crypto'
+import type { PgBoss } from 'pg-boss'
+import type { ActionRegistry } from '../../actions/registry.ts'
+import type { Pool, Queryable } from '../../db/pool.ts'
+import type { Logger } from '../../logger.ts'
+import type { Clock } from '../../time/clock.ts'
+import type { ExecutionOutcome } from '../repository/executions.ts'
+import type { JobRecord } from '../repository/jobs.ts'
+import { queueName } from './boss.ts'
+import type { ClaimedAttempt } from './claim.ts'
+import { createDispatcher, type DispatchSettings } from './dispatcher.ts'
+import {
+  type DeliverySettings,
+  enqueueOccurrences,
+  type PlannedOccurrence,
+  planScheduled,
+  withdrawPendingOccurrence,
+} from './occurrences.ts'
+import { createSweeper } from './sweeper.ts'
+
+export type { DeliverySettings, DispatchSettings }
+
+export interface EngineSettings {
+  dispatch: DispatchSettings
+  delivery: DeliverySettings
+  /** How often running attempts whose process died are closed (ms). */
+  sweepIntervalMs: number
+  /** false: this instance only plans occurrences (API-only replica); another one runs them. */
+  runWorkers: boolean
+}
+
+export interface EngineDeps {
+  pool: Pool
+  boss: PgBoss
+  registry: ActionRegistry
+  clock: Clock
+  logger: Logger
+  settings: EngineSettings
+  onClaimed?: (attempt: ClaimedAttempt) => void
+  onFinished?: (attempt: ClaimedAttempt, outcome: ExecutionOutcome) => void
+}
+
+export interface Engine {
+  start(): Promise<void>
+  stop(graceMs: number): Promise<void>
+  /** Enqueue the first (or replacement) scheduled occurrence inside the caller's transaction. */
+  enqueueScheduled(tx: Queryable, job: JobRecord, dueAt: Date): Promise<void>
+  /** Enqueue a manual run due now; it never chains and ignores pause. */
+  enqueueManual(tx: Queryable, job: JobRecord, dueAt: Date): Promise<void>
+  withdrawPending(tx: Queryable, job: JobRecord): Promise<void>
+  /** Call after commit so this instance wakes exactly at the due time. */
+  notifyPlanned(dueAt: Date): void
+  /** Throws when the workers are not running or the loop has stalled. */
+  checkHealth(): void
+  inFlight(): number
+}
+
+export function createEngine(deps: EngineDeps): Engine {
+  const queues = deps.registry.kinds().map(queueName)
+  const dispatcher = createDispatcher({
+    pool: deps.pool,
+    boss: deps.boss,
+    queues,
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'dispatcher' }),
+    settings: deps.settings.dispatch,
+    delivery: deps.settings.delivery,
+    runner: { registry: deps.registry, clock: deps.clock, logger: deps.logger },
+    onClaimed: deps.onClaimed,
+    onFinished: deps.onFinished,
+  })
+  const sweeper = createSweeper({
+    pool: deps.pool,
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'sweeper' }),
+    intervalMs: deps.settings.sweepIntervalMs,
+    // Past pg-boss expiry plus a few supervise passes, so a pending redelivery is never pre-empted.
+    graceMs: (deps.settings.delivery.expiryGraceSeconds + 180) * 1000,
+  })
+  let state: 'idle' | 'started' | 'stopped' = 'idle'
+
+  const enqueue = (tx: Queryable, occurrences: PlannedOccurrence[]) =>
+    enqueueOccurrences(deps.boss, tx, occurrences, deps.settings.delivery)
+
+  return {
+    async start() {
+      if (state !== 'idle') return
+      await deps.boss.start()
+      for (const queue of queues) {
+        // createQueue is idempotent; per-job options (retries, expiry) are set at insert.
+        await deps.boss.createQueue(queue)
+      }
+      state = 'started'
+      if (deps.settings.runWorkers) {
+        dispatcher.start()
+        sweeper.start()
+      }
+    },
+    async stop(graceMs) {
+      if (state !== 'started') return
+      state = 'stopped'
+      await sweeper.stop()
+      await dispatcher.stop(graceMs)
+      await deps.boss.stop({ graceful: false, close: true })
+    },
+    enqueueScheduled: (tx, job, dueAt) => enqueue(tx, [planScheduled(job, dueAt)]),
+    enqueueManual: (tx, job, dueAt) =>
+      enqueue(tx, [{ job, dueAt, manual: true, id: randomUUID() }]),
+    withdrawPending: (tx, job) => withdrawPendingOccurrence(deps.boss, tx, job),
+    notifyPlanned: (dueAt) => dispatcher.wake(dueAt),
+    checkHealth() {
+      if (state !== 'started') throw new Error(`engine ${state}`)
+      if (!deps.settings.runWorkers) return
+      const last = dispatcher.lastPassAt()
+      const staleAfterMs = Math.max(30_000, deps.settings.dispatch.pollIntervalMs * 10)
+      if (!last || deps.clock.now().getTime() - last.getTime() > staleAfterMs) {
+        throw new Error(`dispatch loop has not completed a pass for over ${staleAfterMs} ms`)
+      }
+    },
+    inFlight: () => dispatcher.inFlight(),
+  }
+}

@@ -1,0 +1,90 @@
+/** Puts occurrences into pg-boss (inside the caller's transaction) and withdraws a pending one. */
+import type { PgBoss } from 'pg-boss'
+import type { Queryable } from '../../db/pool.ts'
+import type { JobRecord } from '../repository/jobs.ts'
+import { bossDb, type OccurrenceData, occurrenceId, queueName } from './boss.ts'
+
+export interface DeliverySettings {
+  /** First retry delay in seconds; pg-boss doubles it per retry (with jitter). */
+  retryDelaySeconds: number
+  retryDelayMaxSeconds: number
+  /** Added to the attempt timeout to form pg-boss's expiry: time to record the result. */
+  expiryGraceSeconds: number
+  /** How long a due occurrence may wait unstarted (server down) before pg-boss drops it. */
+  retentionSeconds: number
+}
+
+export type OccurrenceJob = Pick<
+  JobRecord,
+  'id' | 'actionKind' | 'generation' | 'maxAttempts' | 'timeoutSeconds'
+>
+
+export interface PlannedOccurrence {
+  job: OccurrenceJob
+  dueAt: Date
+  manual: boolean
+  /** Manual runs get a random id; scheduled ones a deterministic one. */
+  id: string
+}
+
+export function planScheduled(job: OccurrenceJob, dueAt: Date): PlannedOccurrence {
+  return { job, dueAt, manual: false, id: occurrenceId(job.id, job.generation, dueAt) }
+}
+
+/**
+ * Inserts the occurrences through `db` (join the caller's transaction: a rollback leaves no job).
+ * A scheduled occurrence that already exists is skipped, so two replicas planning it insert one.
+ */
+export async function enqueueOccurrences(
+  boss: PgBoss,
+  db: Queryable,
+  occurrences: readonly PlannedOccurrence[],
+  settings: DeliverySettings,
+): Promise<void> {
+  const byQueue = new Map<string, PlannedOccurrence[]>()
+  for (const occurrence of occurrences) {
+    const name = queueName(occurrence.job.actionKind)
+    byQueue.set(name, [...(byQueue.get(name) ?? []), occurrence])
+  }
+  for (const [name, items] of byQueue) {
+    await boss.insert(
+      name,
+      items.map((o) => {
+        const data: OccurrenceData = {
+          job_id: o.job.id,
+          due_at: o.dueAt.toISOString(),
+          generation: o.job.generation,
+          manual: o.manual,
+        }
+        return {
+          id: o.id,
+          data,
+          startAfter: o.dueAt,
+          retryLimit: o.job.maxAttempts - 1,
+          retryDelay: settings.retryDelaySeconds,
+          retryBackoff: true,
+          retryDelayMax: settings.retryDelayMaxSeconds,
+          expireInSeconds: o.job.timeoutSeconds + settings.expiryGraceSeconds,
+          retentionSeconds: settings.retentionSeconds,
+        }
+      }),
+      { db: bossDb(db) },
+    )
+  }
+}
+
+/** Cancels the job's pending scheduled occurrence, if any. Call before changing generation. */
+export async function withdrawPendingOccurrence(
+  boss: PgBoss,
+  db: Queryable,
+  job: Pick<JobRecord, 'id' | 'actionKind' | 'generation' | 'nextRunAt'>,
+): Promise<void> {
+  if (!job.nextRunAt) return
+  await boss.cancel(
+    queueName(job.actionKind),
+    occurrenceId(job.id, job.generation, job.nextRunAt),
+    {
+      db: bossDb(db),
+    },
+  )
+}

@@ -1,0 +1,120 @@
+/** Runs one claimed attempt: the action under a timeout and the shutdown signal, then its recorded outcome. */
+import type { ActionRegistry } from '../../actions/registry.ts'
+import type { ActionResult } from '../../actions/types.ts'
+import type { Logger } from '../../logger.ts'
+import type { Clock } from '../../time/clock.ts'
+import type { ExecutionOutcome } from '../repository/executions.ts'
+import { ERROR_CLASS } from '../states.ts'
+import type { ClaimedAttempt } from './claim.ts'
+
+export interface RunAttemptDeps {
+  registry: ActionRegistry
+  clock: Clock
+  logger: Logger
+  /** Aborted when shutdown gives up waiting. */
+  shutdownSignal: AbortSignal
+}
+
+async function runAction(
+  deps: RunAttemptDeps,
+  attempt: ClaimedAttempt,
+  log: Logger,
+): Promise<ActionResult> {
+  const action = deps.registry.get(attempt.job.actionKind)
+  if (!action) {
+    return {
+      ok: false,
+      requestSummary: {},
+      errorClass: ERROR_CLASS.internal,
+      errorMessage: `This server has no "${attempt.job.actionKind}" action.`,
+    }
+  }
+  const timeoutMs = attempt.job.timeoutSeconds * 1000
+  // Actions enforce timeoutMs themselves (and classify it); this later deadline is the backstop for
+  // one that does not, so a hung action can never hold its slot forever.
+  const backstop = AbortSignal.timeout(timeoutMs + BACKSTOP_MARGIN_MS)
+  const signal = AbortSignal.any([backstop, deps.shutdownSignal])
+  try {
+    const execution = action.execute(
+      { params: attempt.job.actionParams, secrets: attempt.job.actionSecrets },
+      {
+        jobId: attempt.job.id,
+        executionId: attempt.executionId,
+        occurrenceAt: attempt.dueAt.toISOString(),
+        attempt: attempt.attempt,
+        signal,
+        timeoutMs,
+        log,
+      },
+    )
+    return await Promise.race([execution, abandonedWhen(signal, backstop)])
+  } catch (err) {
+    // Actions report failures as results; a throw is a bug, recorded without internals.
+    log.error({ err }, 'action threw')
+    return {
+      ok: false,
+      requestSummary: {},
+      errorClass: ERROR_CLASS.internal,
+      errorMessage: 'The action failed unexpectedly.',
+    }
+  }
+}
+
+const BACKSTOP_MARGIN_MS = 1_000
+
+/** Resolves with a failed result when the signal fires; the action may still be winding down. */
+function abandonedWhen(signal: AbortSignal, backstop: AbortSignal): Promise<ActionResult> {
+  return new Promise((resolve) => {
+    const settle = () =>
+      resolve({
+        ok: false,
+        requestSummary: {},
+        errorClass: backstop.aborted ? ERROR_CLASS.timeout : ERROR_CLASS.shutdown,
+        errorMessage: backstop.aborted
+          ? 'The action did not finish within its timeout.'
+          : 'The server shut down before the action finished.',
+      })
+    if (signal.aborted) settle()
+    else signal.addEventListener('abort', settle, { once: true })
+  })
+}
+
+/** Runs the action and turns its result into the outcome to record. Never throws. */
+export async function runAttempt(
+  deps: RunAttemptDeps,
+  attempt: ClaimedAttempt,
+): Promise<ExecutionOutcome> {
+  const log = deps.logger.child({
+    job_id: attempt.job.id,
+    execution_id: attempt.executionId,
+    due_at: attempt.dueAt.toISOString(),
+    attempt: attempt.attempt,
+  })
+  const started = performance.now()
+  const result = await runAction(deps, attempt, log)
+  const durationMs = performance.now() - started
+  const outcome: ExecutionOutcome = {
+    status: result.ok ? 'succeeded' : 'failed',
+    finishedAt: deps.clock.now(),
+    durationMs,
+    requestSummary: result.requestSummary,
+    responseStatus: result.responseStatus,
+    responseHeaders: result.responseHeaders,
+    responseBody: result.responseBody,
+    responseTruncated: result.responseTruncated,
+    output: result.output,
+    errorClass: result.errorClass,
+    errorMessage: result.errorMessage,
+  }
+  log[result.ok ? 'info' : 'warn'](
+    {
+      status: outcome.status,
+      duration_ms: Math.round(durationMs),
+      lateness_ms: attempt.latenessMs,
+      response_status: result.responseStatus,
+      error_class: result.errorClass,
+    },
+    'attempt finished',
+  )
+  return outcome
+}

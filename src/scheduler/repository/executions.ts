@@ -1,0 +1,202 @@
+/** All SQL for job_executions: one row per attempt, written at claim time and finished when the attempt ends. */
+import type { Queryable } from '../../db/pool.ts'
+import type { ExecutionStatus } from '../states.ts'
+
+export interface ExecutionRecord {
+  id: string
+  jobId: string
+  bossJobId: string
+  occurrenceAt: Date
+  manual: boolean
+  attempt: number
+  status: ExecutionStatus
+  startedAt: Date
+  finishedAt: Date | null
+  latenessMs: number
+  durationMs: number | null
+  requestSummary: Record<string, unknown> | null
+  responseStatus: number | null
+  responseHeaders: Record<string, string> | null
+  responseBody: string | null
+  responseTruncated: boolean | null
+  output: Record<string, unknown> | null
+  errorClass: string | null
+  errorMessage: string | null
+}
+
+export type NewExecution = Pick<
+  ExecutionRecord,
+  'id' | 'jobId' | 'bossJobId' | 'occurrenceAt' | 'manual' | 'attempt' | 'startedAt' | 'latenessMs'
+>
+
+export interface ExecutionOutcome {
+  status: 'succeeded' | 'failed'
+  finishedAt: Date
+  durationMs: number
+  requestSummary?: Record<string, unknown>
+  responseStatus?: number
+  responseHeaders?: Record<string, string>
+  responseBody?: string
+  responseTruncated?: boolean
+  output?: Record<string, unknown>
+  errorClass?: string
+  errorMessage?: string
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a raw pg row, mapped field by field below
+function mapExecutionRow(row: Record<string, any>): ExecutionRecord {
+  return {
+    id: row.id,
+    jobId: row.job_id,
+    bossJobId: row.boss_job_id,
+    occurrenceAt: row.occurrence_at,
+    manual: row.manual,
+    attempt: row.attempt,
+    status: row.status,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    latenessMs: row.lateness_ms,
+    durationMs: row.duration_ms,
+    requestSummary: row.request_summary,
+    responseStatus: row.response_status,
+    responseHeaders: row.response_headers,
+    responseBody: row.response_body,
+    responseTruncated: row.response_truncated,
+    output: row.output,
+    errorClass: row.error_class,
+    errorMessage: row.error_message,
+  }
+}
+
+/** Inserts running attempts in one statement. A repeated (boss_job_id, attempt) is skipped, not an error. */
+export async function insertExecutions(
+  db: Queryable,
+  rows: readonly NewExecution[],
+): Promise<void> {
+  if (rows.length === 0) return
+  await db.query(
+    `insert into job_executions (id, job_id, boss_job_id, occurrence_at, manual, attempt, status, started_at, lateness_ms)
+     select id, job_id, boss_job_id, occurrence_at, manual, attempt, 'running', started_at, lateness_ms
+     from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::bool[], $6::int[], $7::timestamptz[], $8::int[])
+       as r(id, job_id, boss_job_id, occurrence_at, manual, attempt, started_at, lateness_ms)
+     on conflict (boss_job_id, attempt) do nothing`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.jobId),
+      rows.map((r) => r.bossJobId),
+      rows.map((r) => r.occurrenceAt),
+      rows.map((r) => r.manual),
+      rows.map((r) => r.attempt),
+      rows.map((r) => r.startedAt),
+      rows.map((r) => r.latenessMs),
+    ],
+  )
+}
+
+/**
+ * Marks attempts of these occurrences still `running` as failed: their process stopped (crash, kill)
+ * and pg-boss expired the claim. Returns how many rows it closed.
+ */
+export async function abandonRunningAttempts(
+  db: Queryable,
+  bossJobIds: readonly string[],
+  now: Date,
+  message: string,
+): Promise<number> {
+  if (bossJobIds.length === 0) return 0
+  const result = await db.query(
+    `update job_executions set status = 'failed', finished_at = $2, error_class = 'abandoned', error_message = $3,
+       duration_ms = greatest(0, (extract(epoch from ($2::timestamptz - started_at)) * 1000)::int)
+     where boss_job_id = any($1::uuid[]) and status = 'running'`,
+    [bossJobIds, now, message],
+  )
+  return result.rowCount ?? 0
+}
+
+/** Boss job ids of occurrences that already succeeded (a redelivery of those must not run again). */
+export async function findSucceededOccurrences(
+  db: Queryable,
+  bossJobIds: readonly string[],
+): Promise<Set<string>> {
+  if (bossJobIds.length === 0) return new Set()
+  const result = await db.query<{ boss_job_id: string }>(
+    `select distinct boss_job_id from job_executions where boss_job_id = any($1::uuid[]) and status = 'succeeded'`,
+    [bossJobIds],
+  )
+  return new Set(result.rows.map((r) => r.boss_job_id))
+}
+
+/** Finishes one attempt. Returns false when the row was no longer running (already closed elsewhere). */
+export async function finishExecution(
+  db: Queryable,
+  id: string,
+  outcome: ExecutionOutcome,
+): Promise<boolean> {
+  const result = await db.query(
+    `update job_executions set status = $2, finished_at = $3, duration_ms = $4, request_summary = $5,
+       response_status = $6, response_headers = $7, response_body = $8, response_truncated = $9, output = $10,
+       error_class = $11, error_message = $12
+     where id = $1 and status = 'running'`,
+    [
+      id,
+      outcome.status,
+      outcome.finishedAt,
+      Math.round(outcome.durationMs),
+      outcome.requestSummary ?? null,
+      outcome.responseStatus ?? null,
+      outcome.responseHeaders ?? null,
+      outcome.responseBody ?? null,
+      outcome.responseTruncated ?? null,
+      outcome.output ?? null,
+      outcome.errorClass ?? null,
+      outcome.errorMessage ?? null,
+    ],
+  )
+  return (result.rowCount ?? 0) > 0
+}
+
+export async function findExecution(db: Queryable, id: string): Promise<ExecutionRecord | null> {
+  const result = await db.query('select * from job_executions where id = $1', [id])
+  return result.rows[0] ? mapExecutionRow(result.rows[0]) : null
+}
+
+/** Newest first, keyset-paginated on (started_at, id). */
+export async function listExecutions(
+  db: Queryable,
+  jobId: string,
+  { limit, after }: { limit: number; after?: { startedAt: Date; id: string } },
+): Promise<ExecutionRecord[]> {
+  const values: unknown[] = [jobId, limit]
+  let keyset = ''
+  if (after) {
+    values.push(after.startedAt, after.id)
+    keyset = 'and (started_at, id) < ($3, $4::uuid)'
+  }
+  const result = await db.query(
+    `select * from job_executions where job_id = $1 ${keyset} order by started_at desc, id desc limit $2`,
+    values,
+  )
+  return result.rows.map(mapExecutionRow)
+}
+
+/**
+ * Running attempts that outlived their timeout by `graceMs`: the process that ran them is gone and
+ * pg-boss will not redeliver (final attempt). Closes them as abandoned and returns their job ids.
+ */
+export async function sweepStaleAttempts(
+  db: Queryable,
+  now: Date,
+  graceMs: number,
+): Promise<{ id: string; jobId: string; attempt: number }[]> {
+  const result = await db.query<{ id: string; job_id: string; attempt: number }>(
+    `update job_executions x set status = 'failed', finished_at = $1, error_class = 'abandoned',
+       error_message = 'The process running this attempt stopped before it finished.',
+       duration_ms = greatest(0, (extract(epoch from ($1::timestamptz - x.started_at)) * 1000)::int)
+     from scheduled_jobs j
+     where j.id = x.job_id and x.status = 'running'
+       and x.started_at < $1::timestamptz - make_interval(secs => j.timeout_seconds + $2::double precision / 1000)
+     returning x.id, x.job_id, x.attempt`,
+    [now, graceMs],
+  )
+  return result.rows.map((r) => ({ id: r.id, jobId: r.job_id, attempt: r.attempt }))
+}

@@ -1,0 +1,155 @@
+/**
+ * Changing a job's state: pause, resume, cancel, run now. Each runs in one transaction with the job
+ * row locked, and replaces the pending occurrence by bumping the generation (a stale one that still
+ * fires sees the mismatch and does nothing).
+ */
+import { withTransaction } from '../../db/pool.ts'
+import { conflictProblem, notFoundProblem } from '../../http/problem-error.ts'
+import { findJob, type JobPatch, type JobRecord, updateJob } from '../repository/jobs.ts'
+import { JOB_STATUS, type JobStatus } from '../states.ts'
+import { nextOccurrence } from '../timing/index.ts'
+import type { ServiceContext } from './context.ts'
+import { assertJobId } from './fields.ts'
+import { type JobResult, jobResult } from './results.ts'
+
+type Tx = Parameters<typeof findJob>[0]
+
+/** Locks the job or throws 404. */
+export async function lockJob(tx: Tx, id: string): Promise<JobRecord> {
+  const job = await findJob(tx, id, { forUpdate: true })
+  if (!job)
+    throw notFoundProblem('Job', `There is no job with id "${id}". Use listJobs to find one.`)
+  return job
+}
+
+export function refuseTransition(
+  job: JobRecord,
+  verb: string,
+  allowed: readonly JobStatus[],
+): never {
+  const advice: Record<JobStatus, string> = {
+    scheduled: 'It is scheduled; pause or cancel it instead.',
+    paused: 'It is paused; resume or cancel it.',
+    completed: 'It has completed; create a new job (or updateJob with new timing) to run it again.',
+    cancelled: 'Cancelled jobs stay cancelled; create a new job instead.',
+    failed: 'It failed; use runJobNow to retry it once, or updateJob with new timing.',
+  }
+  throw conflictProblem(
+    `Cannot ${verb} job ${job.id} ("${job.name}") because it is ${job.status}; only ${allowed.join(' or ')} jobs can be ${verb}d. ${advice[job.status]}`,
+    { job_id: job.id, status: job.status },
+  )
+}
+
+/** The withdrawn pending occurrence never ran, so it no longer counts toward max_runs. */
+export function withdrawn(job: JobRecord): Pick<JobPatch, 'nextRunAt' | 'occurrencesPlanned'> {
+  return {
+    nextRunAt: null,
+    occurrencesPlanned: job.nextRunAt ? job.occurrencesPlanned - 1 : job.occurrencesPlanned,
+  }
+}
+
+/** Withdraws the pending occurrence and applies `patch` with a new generation. */
+async function replacePending(
+  ctx: ServiceContext,
+  tx: Tx,
+  job: JobRecord,
+  patch: JobPatch,
+  now: Date,
+) {
+  await ctx.engine.withdrawPending(tx, job)
+  const updated = await updateJob(tx, job.id, { ...patch, generation: job.generation + 1 }, now)
+  if (!updated) throw new Error(`job ${job.id} vanished inside its own transaction`)
+  return updated
+}
+
+/** Enqueues the pending occurrence of `job` (already carrying its new generation and nextRunAt). */
+async function enqueuePending(ctx: ServiceContext, tx: Tx, job: JobRecord) {
+  if (job.nextRunAt) await ctx.engine.enqueueScheduled(tx, job, job.nextRunAt)
+}
+
+async function change(
+  ctx: ServiceContext,
+  id: string,
+  apply: (tx: Tx, job: JobRecord, now: Date) => Promise<JobRecord>,
+): Promise<JobResult> {
+  assertJobId(id)
+  const now = ctx.clock.now()
+  const job = await withTransaction(ctx.pool, async (tx) => apply(tx, await lockJob(tx, id), now))
+  if (job.nextRunAt) ctx.engine.notifyPlanned(job.nextRunAt)
+  return jobResult(ctx, job, now)
+}
+
+/** Pausing a paused job is a no-op (safe to retry); other states than scheduled are a 409. */
+export function pauseJob(ctx: ServiceContext, id: string): Promise<JobResult> {
+  return change(ctx, id, async (tx, job, now) => {
+    if (job.status === JOB_STATUS.paused) return job
+    if (job.status !== JOB_STATUS.scheduled) refuseTransition(job, 'pause', [JOB_STATUS.scheduled])
+    return replacePending(ctx, tx, job, { status: JOB_STATUS.paused, ...withdrawn(job) }, now)
+  })
+}
+
+/** The next due time after a pause: a one-time job whose moment passed runs at once. */
+export function nextRunOnResume(job: JobRecord, now: Date): Date | null {
+  if (job.schedule.kind === 'once') {
+    const runAt = new Date(job.schedule.runAt)
+    return job.occurrencesPlanned > 0 ? null : runAt > now ? runAt : now
+  }
+  return nextOccurrence(job.schedule, now, job.occurrencesPlanned)
+}
+
+export function resumeJob(ctx: ServiceContext, id: string): Promise<JobResult> {
+  return change(ctx, id, async (tx, job, now) => {
+    if (job.status === JOB_STATUS.scheduled) return job
+    if (job.status !== JOB_STATUS.paused) refuseTransition(job, 'resume', [JOB_STATUS.paused])
+    const next = nextRunOnResume(job, now)
+    const updated = await replacePending(
+      ctx,
+      tx,
+      job,
+      next
+        ? {
+            status: JOB_STATUS.scheduled,
+            nextRunAt: next,
+            occurrencesPlanned: job.occurrencesPlanned + 1,
+          }
+        : { status: JOB_STATUS.completed, nextRunAt: null },
+      now,
+    )
+    await enqueuePending(ctx, tx, updated)
+    return updated
+  })
+}
+
+export function cancelJob(ctx: ServiceContext, id: string): Promise<JobResult> {
+  return change(ctx, id, async (tx, job, now) => {
+    if (job.status === JOB_STATUS.cancelled) return job
+    if (job.status !== JOB_STATUS.scheduled && job.status !== JOB_STATUS.paused) {
+      refuseTransition(job, 'cancel', [JOB_STATUS.scheduled, JOB_STATUS.paused])
+    }
+    return replacePending(ctx, tx, job, { status: JOB_STATUS.cancelled, ...withdrawn(job) }, now)
+  })
+}
+
+/** Adds one occurrence due now; the schedule (and a pause) is left as it is. */
+export async function runJobNow(ctx: ServiceContext, id: string): Promise<JobResult> {
+  assertJobId(id)
+  const now = ctx.clock.now()
+  const job = await withTransaction(ctx.pool, async (tx) => {
+    const locked = await lockJob(tx, id)
+    if (locked.status === JOB_STATUS.cancelled) {
+      refuseTransition(locked, 'run', [
+        JOB_STATUS.scheduled,
+        JOB_STATUS.paused,
+        JOB_STATUS.completed,
+        JOB_STATUS.failed,
+      ])
+    }
+    await ctx.engine.enqueueManual(tx, locked, now)
+    return locked
+  })
+  ctx.engine.notifyPlanned(now)
+  const result = jobResult(ctx, job, now)
+  return { ...result, summary: `${result.summary} One extra run was added now.` }
+}
+
+export { enqueuePending, replacePending }

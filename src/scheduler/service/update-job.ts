@@ -1,0 +1,138 @@
+/** updateJob: change name, description, tags, limits, timing or action fields; the pending occurrence is replaced atomically. */
+import { withTransaction } from '../../db/pool.ts'
+import { validationProblem } from '../../http/problem-error.ts'
+import { type JobPatch, updateJob as writeJob } from '../repository/jobs.ts'
+import { JOB_STATUS } from '../states.ts'
+import { firstOccurrence, parseTiming } from '../timing/index.ts'
+import {
+  enqueuePending,
+  lockJob,
+  refuseTransition,
+  replacePending,
+  withdrawn,
+} from './change-job.ts'
+import type { ServiceContext } from './context.ts'
+import { assertJobId, hasTimingChange, isGiven, parseTags, timingInput } from './fields.ts'
+import { type JobChangeResult, jobChangeResult } from './results.ts'
+
+const MAIN_TIMING_FIELDS = ['run_at', 'delay', 'every', 'cron'] as const
+
+/** Action fields that belong to another kind than the job's are a mistake worth naming. */
+function foreignActionFields(
+  ctx: ServiceContext,
+  kind: string,
+  input: Record<string, unknown>,
+): string[] {
+  const own = new Set(Object.keys(ctx.registry.get(kind)?.fields ?? {}))
+  return ctx.registry
+    .all()
+    .filter((action) => action.kind !== kind)
+    .flatMap((action) => Object.keys(action.fields))
+    .filter((field) => !own.has(field) && isGiven(input[field]))
+}
+
+export async function updateJob(
+  ctx: ServiceContext,
+  id: string,
+  input: Record<string, unknown>,
+): Promise<JobChangeResult> {
+  assertJobId(id)
+  const now = ctx.clock.now()
+  const timingChanged = hasTimingChange(input)
+  if (timingChanged && !MAIN_TIMING_FIELDS.some((field) => isGiven(input[field]))) {
+    throw validationProblem([
+      {
+        field: 'run_at',
+        message:
+          'timing modifiers (timezone, starts_at, ends_at, max_runs) were sent without the timing itself.',
+        hint: 'To change timing send exactly one of run_at, delay, every or cron, plus the modifiers, e.g. {"every":"1h","max_runs":5}.',
+      },
+    ])
+  }
+  const parsed = timingChanged
+    ? parseTiming(timingInput(input), {
+        now,
+        defaultTimezone: ctx.settings.defaultTimezone,
+        minIntervalMs: ctx.settings.minIntervalMs,
+      })
+    : null
+
+  // Action fields are validated against the current job before the transaction (DNS checks are slow).
+  const current = await withTransaction(ctx.pool, (tx) => lockJob(tx, id))
+  const foreign = foreignActionFields(ctx, current.actionKind, input)
+  if (foreign.length > 0) {
+    throw validationProblem(
+      foreign.map((field) => ({
+        field,
+        message: `does not apply to a ${current.actionKind} job.`,
+        hint: `Remove ${field}; a job's action type cannot change. Cancel it and create a new job instead.`,
+      })),
+    )
+  }
+  const action = ctx.registry.get(current.actionKind)
+  const ownFields = Object.keys(action?.fields ?? {})
+  const actionChanged = action !== undefined && ownFields.some((field) => isGiven(input[field]))
+  const prepared = actionChanged
+    ? await action.prepareUpdate(input, {
+        params: current.actionParams,
+        secrets: current.actionSecrets,
+      })
+    : null
+
+  const job = await withTransaction(ctx.pool, async (tx) => {
+    const locked = await lockJob(tx, id)
+    if (locked.status === JOB_STATUS.cancelled) {
+      refuseTransition(locked, 'update', [
+        JOB_STATUS.scheduled,
+        JOB_STATUS.paused,
+        JOB_STATUS.completed,
+        JOB_STATUS.failed,
+      ])
+    }
+    const patch: JobPatch = {}
+    if (isGiven(input.name)) patch.name = String(input.name).trim()
+    if (isGiven(input.description)) patch.description = String(input.description)
+    if (isGiven(input.tags)) patch.tags = parseTags(input.tags)
+    if (isGiven(input.max_attempts)) patch.maxAttempts = Number(input.max_attempts)
+    if (isGiven(input.timeout_seconds)) patch.timeoutSeconds = Number(input.timeout_seconds)
+    if (prepared) {
+      patch.actionParams = prepared.params as Record<string, unknown>
+      patch.actionSecrets = prepared.secrets as Record<string, unknown>
+    }
+    if (parsed) {
+      patch.schedule = parsed.schedule
+      patch.timezone = parsed.schedule.timezone
+    }
+    const deliveryChanged =
+      parsed !== null ||
+      prepared !== null ||
+      patch.maxAttempts !== undefined ||
+      patch.timeoutSeconds !== undefined
+    if (!deliveryChanged) {
+      return (await writeJob(tx, id, patch, now)) ?? locked
+    }
+    // New timing starts a fresh plan; other delivery changes re-plan the same pending due time.
+    const paused = locked.status === JOB_STATUS.paused
+    const nextRunAt = parsed ? firstOccurrence(parsed.schedule) : (locked.nextRunAt ?? null)
+    const replanned = await replacePending(
+      ctx,
+      tx,
+      locked,
+      {
+        ...patch,
+        ...(paused
+          ? parsed
+            ? { nextRunAt: null, occurrencesPlanned: 0 }
+            : withdrawn(locked)
+          : parsed
+            ? { status: JOB_STATUS.scheduled, nextRunAt, occurrencesPlanned: 1 }
+            : { nextRunAt }),
+      },
+      now,
+    )
+    if (!paused) await enqueuePending(ctx, tx, replanned)
+    return replanned
+  })
+  if (job.nextRunAt) ctx.engine.notifyPlanned(job.nextRunAt)
+  return jobChangeResult(ctx, job, now, { warnings: parsed?.warnings ?? [] })
+}

@@ -1,0 +1,107 @@
+/** What agents see: jobs and executions as JSON, secrets left out, times in UTC and in the job's zone. */
+import type { ActionRegistry } from '../actions/registry.ts'
+import type { ExecutionRecord } from './repository/executions.ts'
+import type { JobRecord } from './repository/jobs.ts'
+import { localIso, type Schedule } from './timing/index.ts'
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null)
+
+function scheduleView(schedule: Schedule) {
+  switch (schedule.kind) {
+    case 'once':
+      return {
+        type: 'once',
+        run_at: schedule.runAt,
+        given_as: schedule.source,
+        original: schedule.original,
+      }
+    case 'interval':
+      return {
+        type: 'interval',
+        every: schedule.everyText,
+        every_seconds: schedule.everyMs / 1000,
+        starts_at: schedule.startsAt,
+        ends_at: schedule.endsAt,
+        max_runs: schedule.maxRuns,
+      }
+    case 'cron':
+      return {
+        type: 'cron',
+        cron: schedule.expression,
+        starts_at: schedule.startsAt,
+        ends_at: schedule.endsAt,
+        max_runs: schedule.maxRuns,
+      }
+    default: {
+      const unknown: never = schedule
+      throw new Error(`unknown schedule ${JSON.stringify(unknown)}`)
+    }
+  }
+}
+
+export function jobView(job: JobRecord, registry: ActionRegistry) {
+  const action = registry.get(job.actionKind)
+  return {
+    id: job.id,
+    name: job.name,
+    description: job.description,
+    status: job.status,
+    action: {
+      type: job.actionKind,
+      summary: action ? action.describe(job.actionParams) : job.actionKind,
+      ...job.actionParams,
+    },
+    schedule: { ...scheduleView(job.schedule), timezone: job.timezone },
+    timezone: job.timezone,
+    next_run_at: iso(job.nextRunAt),
+    next_run_local: job.nextRunAt ? localIso(job.nextRunAt, job.timezone) : null,
+    run_count: job.runCount,
+    max_attempts: job.maxAttempts,
+    timeout_seconds: job.timeoutSeconds,
+    last_execution: job.lastExecution
+      ? {
+          id: job.lastExecution.id,
+          status: job.lastExecution.status,
+          attempt: job.lastExecution.attempt,
+          occurrence_at: iso(job.lastExecution.occurrenceAt),
+          finished_at: iso(job.lastExecution.finishedAt),
+          response_status: job.lastExecution.responseStatus,
+          error: job.lastExecution.errorMessage
+            ? { class: job.lastExecution.errorClass, message: job.lastExecution.errorMessage }
+            : null,
+        }
+      : null,
+    dedupe_key: job.dedupeKey,
+    tags: job.tags,
+    source: job.source,
+    source_ref: job.sourceRef,
+    created_at: iso(job.createdAt),
+    updated_at: iso(job.updatedAt),
+  }
+}
+
+export type JobView = ReturnType<typeof jobView>
+
+export function executionView(execution: ExecutionRecord) {
+  return {
+    id: execution.id,
+    job_id: execution.jobId,
+    occurrence_at: iso(execution.occurrenceAt),
+    manual: execution.manual,
+    attempt: execution.attempt,
+    status: execution.status,
+    started_at: iso(execution.startedAt),
+    finished_at: iso(execution.finishedAt),
+    lateness_ms: execution.latenessMs,
+    duration_ms: execution.durationMs,
+    request: execution.requestSummary,
+    response_status: execution.responseStatus,
+    response_headers: execution.responseHeaders,
+    response_body: execution.responseBody,
+    response_truncated: execution.responseTruncated,
+    output: execution.output,
+    error: execution.errorMessage
+      ? { class: execution.errorClass, message: execution.errorMessage }
+      : null,
+  }
+}
