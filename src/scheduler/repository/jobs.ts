@@ -176,7 +176,7 @@ export async function findJobByDedupeKey(
   return result.rows[0] ? mapJobRow(result.rows[0]) : null
 }
 
-/** The newest job with the same creator and content created at or after `since`, or null. */
+/** The newest job with the same creator and content created at or after `since` and not cancelled, or null. */
 export async function findRecentIdenticalJob(
   db: Queryable,
   createdBy: string,
@@ -185,7 +185,7 @@ export async function findRecentIdenticalJob(
 ): Promise<JobRecord | null> {
   const result = await db.query(
     `select ${JOB_COLUMNS} from ${FROM_JOBS}
-     where j.created_by = $1 and j.content_hash = $2 and j.created_at >= $3
+     where j.created_by = $1 and j.content_hash = $2 and j.created_at >= $3 and j.status <> 'cancelled'
      order by j.created_at desc limit 1`,
     [createdBy, contentHash, since],
   )

@@ -48,15 +48,11 @@ export function withdrawn(job: JobRecord): Pick<JobPatch, 'nextRunAt' | 'occurre
   }
 }
 
-/** Withdraws the pending occurrence and applies `patch` with a new generation. */
-async function replacePending(
-  ctx: ServiceContext,
-  tx: Tx,
-  job: JobRecord,
-  patch: JobPatch,
-  now: Date,
-) {
-  await ctx.engine.withdrawPending(tx, job)
+/**
+ * Applies `patch` with a new generation: from now on the old pending occurrence is stale and does
+ * nothing if it fires. (It is withdrawn from pg-boss after commit, see withdrawStale.)
+ */
+async function replacePending(tx: Tx, job: JobRecord, patch: JobPatch, now: Date) {
   const updated = await updateJob(tx, job.id, { ...patch, generation: job.generation + 1 }, now)
   if (!updated) throw new Error(`job ${job.id} vanished inside its own transaction`)
   return updated
@@ -67,6 +63,25 @@ async function enqueuePending(ctx: ServiceContext, tx: Tx, job: JobRecord) {
   if (job.nextRunAt) await ctx.engine.enqueueScheduled(tx, job, job.nextRunAt)
 }
 
+/**
+ * After commit: cancel the replaced occurrence in pg-boss so it does not linger until its due time.
+ * Done outside the job's transaction on purpose: a claim holds the pg-boss row and then waits for
+ * the job row, so cancelling inside would lock in the opposite order and could deadlock. Best
+ * effort: a stale occurrence that still fires sees the new generation and does nothing.
+ */
+export async function withdrawStale(
+  ctx: ServiceContext,
+  before: JobRecord,
+  after: JobRecord,
+): Promise<void> {
+  if (before.generation === after.generation || !before.nextRunAt) return
+  try {
+    await ctx.engine.withdrawPending(ctx.pool, before)
+  } catch {
+    // Harmless: the generation check makes the old occurrence a no-op.
+  }
+}
+
 async function change(
   ctx: ServiceContext,
   id: string,
@@ -74,9 +89,13 @@ async function change(
 ): Promise<JobResult> {
   assertJobId(id)
   const now = ctx.clock.now()
-  const job = await withTransaction(ctx.pool, async (tx) => apply(tx, await lockJob(tx, id), now))
-  if (job.nextRunAt) ctx.engine.notifyPlanned(job.nextRunAt)
-  return jobResult(ctx, job, now)
+  const { before, after } = await withTransaction(ctx.pool, async (tx) => {
+    const locked = await lockJob(tx, id)
+    return { before: locked, after: await apply(tx, locked, now) }
+  })
+  await withdrawStale(ctx, before, after)
+  if (after.nextRunAt) ctx.engine.notifyPlanned(after.nextRunAt)
+  return jobResult(ctx, after, now)
 }
 
 /** Pausing a paused job is a no-op (safe to retry); other states than scheduled are a 409. */
@@ -84,7 +103,7 @@ export function pauseJob(ctx: ServiceContext, id: string): Promise<JobResult> {
   return change(ctx, id, async (tx, job, now) => {
     if (job.status === JOB_STATUS.paused) return job
     if (job.status !== JOB_STATUS.scheduled) refuseTransition(job, 'pause', [JOB_STATUS.scheduled])
-    return replacePending(ctx, tx, job, { status: JOB_STATUS.paused, ...withdrawn(job) }, now)
+    return replacePending(tx, job, { status: JOB_STATUS.paused, ...withdrawn(job) }, now)
   })
 }
 
@@ -103,7 +122,6 @@ export function resumeJob(ctx: ServiceContext, id: string): Promise<JobResult> {
     if (job.status !== JOB_STATUS.paused) refuseTransition(job, 'resume', [JOB_STATUS.paused])
     const next = nextRunOnResume(job, now)
     const updated = await replacePending(
-      ctx,
       tx,
       job,
       next
@@ -126,7 +144,7 @@ export function cancelJob(ctx: ServiceContext, id: string): Promise<JobResult> {
     if (job.status !== JOB_STATUS.scheduled && job.status !== JOB_STATUS.paused) {
       refuseTransition(job, 'cancel', [JOB_STATUS.scheduled, JOB_STATUS.paused])
     }
-    return replacePending(ctx, tx, job, { status: JOB_STATUS.cancelled, ...withdrawn(job) }, now)
+    return replacePending(tx, job, { status: JOB_STATUS.cancelled, ...withdrawn(job) }, now)
   })
 }
 

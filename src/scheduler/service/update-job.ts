@@ -1,7 +1,7 @@
 /** updateJob: change name, description, tags, limits, timing or action fields; the pending occurrence is replaced atomically. */
 import { withTransaction } from '../../db/pool.ts'
 import { validationProblem } from '../../http/problem-error.ts'
-import { type JobPatch, updateJob as writeJob } from '../repository/jobs.ts'
+import { type JobPatch, type JobRecord, updateJob as writeJob } from '../repository/jobs.ts'
 import { JOB_STATUS } from '../states.ts'
 import { firstOccurrence, parseTiming } from '../timing/index.ts'
 import {
@@ -10,6 +10,7 @@ import {
   refuseTransition,
   replacePending,
   withdrawn,
+  withdrawStale,
 } from './change-job.ts'
 import type { ServiceContext } from './context.ts'
 import { assertJobId, hasTimingChange, isGiven, parseTags, timingInput } from './fields.ts'
@@ -79,8 +80,10 @@ export async function updateJob(
       })
     : null
 
+  let before: JobRecord | undefined
   const job = await withTransaction(ctx.pool, async (tx) => {
     const locked = await lockJob(tx, id)
+    before = locked
     if (locked.status === JOB_STATUS.cancelled) {
       refuseTransition(locked, 'update', [
         JOB_STATUS.scheduled,
@@ -115,7 +118,6 @@ export async function updateJob(
     const paused = locked.status === JOB_STATUS.paused
     const nextRunAt = parsed ? firstOccurrence(parsed.schedule) : (locked.nextRunAt ?? null)
     const replanned = await replacePending(
-      ctx,
       tx,
       locked,
       {
@@ -133,6 +135,7 @@ export async function updateJob(
     if (!paused) await enqueuePending(ctx, tx, replanned)
     return replanned
   })
+  if (before) await withdrawStale(ctx, before, job)
   if (job.nextRunAt) ctx.engine.notifyPlanned(job.nextRunAt)
   return jobChangeResult(ctx, job, now, { warnings: parsed?.warnings ?? [] })
 }
