@@ -9,13 +9,14 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 const PROBLEM_TYPE_BASE = 'urn:agent-tool-server:problem:'
 
 function render(c: Context<AppEnv>, problem: ProblemError): Response {
+  // Extensions first: a member named like a standard one (status, type…) can never replace it.
   const body: Record<string, unknown> = {
+    ...problem.extensions,
     type: `${PROBLEM_TYPE_BASE}${problem.type}`,
     title: problem.title,
     status: problem.status,
     detail: problem.detail,
     ...(problem.errors ? { errors: problem.errors } : {}),
-    ...problem.extensions,
     instance: c.req.path,
     request_id: c.get('requestId'),
     now: c.get('clock').now().toISOString(),

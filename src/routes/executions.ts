@@ -85,9 +85,10 @@ export const DEFAULT_PREVIEW_COUNT = 5
 
 export function createExecutionRoutes({ service }: { service: SchedulerService }) {
   return createRouter()
-    .openapi(getExecutionRoute, async (c) =>
-      c.json(await service.getExecution(c.req.valid('param').execution_id), 200),
-    )
+    .openapi(getExecutionRoute, async (c) => {
+      c.header('Cache-Control', 'no-store')
+      return c.json(await service.getExecution(c.req.valid('param').execution_id), 200)
+    })
     .openapi(previewScheduleRoute, (c) => {
       const body = c.req.valid('json')
       return c.json(service.previewSchedule(body, body.count ?? DEFAULT_PREVIEW_COUNT), 200)

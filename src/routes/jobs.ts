@@ -217,10 +217,14 @@ export function createJobRoutes({ registry, service }: JobRoutesDeps) {
   })
 
   return createRouter()
-    .openapi(listJobsRoute, async (c) => c.json(await service.listJobs(c.req.valid('query')), 200))
-    .openapi(getJobRoute, async (c) =>
-      c.json(await service.getJob(c.req.valid('param').job_id), 200),
-    )
+    .openapi(listJobsRoute, async (c) => {
+      c.header('Cache-Control', 'no-store')
+      return c.json(await service.listJobs(c.req.valid('query')), 200)
+    })
+    .openapi(getJobRoute, async (c) => {
+      c.header('Cache-Control', 'no-store')
+      return c.json(await service.getJob(c.req.valid('param').job_id), 200)
+    })
     .openapi(updateJobRoute, async (c) =>
       c.json(
         await service.updateJob(
@@ -242,7 +246,11 @@ export function createJobRoutes({ registry, service }: JobRoutesDeps) {
     .openapi(runJobNowRoute, async (c) =>
       c.json(await service.runJobNow(c.req.valid('param').job_id), 200),
     )
-    .openapi(listExecutionsRoute, async (c) =>
-      c.json(await service.listExecutions(c.req.valid('param').job_id, c.req.valid('query')), 200),
-    )
+    .openapi(listExecutionsRoute, async (c) => {
+      c.header('Cache-Control', 'no-store')
+      return c.json(
+        await service.listExecutions(c.req.valid('param').job_id, c.req.valid('query')),
+        200,
+      )
+    })
 }

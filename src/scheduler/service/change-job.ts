@@ -36,7 +36,7 @@ export function refuseTransition(
   }
   throw conflictProblem(
     `Cannot ${verb} job ${job.id} ("${job.name}") because it is ${job.status}; only ${allowed.join(' or ')} jobs can be ${verb}d. ${advice[job.status]}`,
-    { job_id: job.id, status: job.status },
+    { job_id: job.id, job_status: job.status },
   )
 }
 
