@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { createRoute, z } from '@hono/zod-openapi'
+import { ProblemError } from '../../src/http/problem-error.ts'
 import { createRouter } from '../../src/http/router.ts'
 import { authHeader, buildTestApp } from '../helpers/app.ts'
 import { readJson } from '../helpers/http.ts'
@@ -31,6 +32,15 @@ function echoRouter() {
 function appWithExtras(env: Record<string, string> = {}) {
   const built = buildTestApp({ env })
   built.app.route('/', echoRouter())
+  built.app.get('/conflict', () => {
+    throw new ProblemError({
+      status: 409,
+      type: 'conflict',
+      title: 'Conflict',
+      detail: 'It is cancelled.',
+      extensions: { status: 'cancelled', job_id: 'j1' },
+    })
+  })
   built.app.get('/boom', () => {
     throw new Error('connection to 10.1.2.3 failed: password=hunter2')
   })
@@ -107,6 +117,15 @@ describe('problem responses', () => {
     const res = await app.request('/echo', post(JSON.stringify({ name: 'x'.repeat(5000) })))
     assert.equal(res.status, 413)
     assert.match((await readJson(res)).detail, /larger than 2048 bytes/)
+  })
+
+  it('keeps the standard members when an extension uses the same name', async () => {
+    const { app } = appWithExtras()
+    const res = await app.request('/conflict')
+    assert.equal(res.status, 409)
+    const body = await readJson(res)
+    assert.equal(body.status, 409)
+    assert.equal(body.job_id, 'j1')
   })
 
   it('answers 500 with a generic body and logs the full error with the request id', async () => {
