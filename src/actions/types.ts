@@ -16,6 +16,16 @@ export interface ActionResult {
   /** Short machine-readable class, e.g. `http_status`, `timeout`, `blocked`. */
   errorClass?: string
   errorMessage?: string
+  /**
+   * false: do not retry this occurrence (e.g. a message that may already have been delivered, or a
+   * permanent refusal); the attempt is recorded as failed and the occurrence settles now.
+   */
+  retryable?: boolean
+  /**
+   * The action did not run yet and asks to run the same occurrence again at this time (e.g. a
+   * rate-limit slot). The attempt is recorded as failed with this errorClass but uses up no retry.
+   */
+  deferUntil?: Date
 }
 
 export interface ExecutionContext {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import type pg from 'pg'
 import { migrate } from 'postgres-migrations'
 import type { Logger } from '../logger.ts'
-import type { Queryable } from './pool.ts'
+import { type Queryable, withClient } from './pool.ts'
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../sql/', import.meta.url))
 
@@ -25,16 +25,11 @@ export async function runMigrations(
   dir = MIGRATIONS_DIR,
 ): Promise<void> {
   // The lock is session-level, so the whole run must stay on one connection, not the pool.
-  const client = await pool.connect()
-  try {
-    const applied = await migrate({ client }, dir, {
-      logger: (msg) => logger.debug({ migration: msg }, 'migrate'),
-    })
-    if (applied.length > 0) {
-      logger.info({ applied: applied.map((m) => m.fileName) }, 'applied database migrations')
-    }
-  } finally {
-    client.release()
+  const applied = await withClient(pool, (client) =>
+    migrate({ client }, dir, { logger: (msg) => logger.debug({ migration: msg }, 'migrate') }),
+  )
+  if (applied.length > 0) {
+    logger.info({ applied: applied.map((m) => m.fileName) }, 'applied database migrations')
   }
 }
 

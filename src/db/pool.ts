@@ -38,21 +38,44 @@ export function createPool({
   return pool
 }
 
+/**
+ * Runs `work` on one checked-out client and always releases it. A connection lost while checked out
+ * (Postgres restart) fails the pending query *and* emits 'error' on the client; pg-pool only listens
+ * while the client is idle, so without this listener the emit would crash the process. The failed
+ * query reports the error; the broken client is destroyed instead of returned to the pool.
+ */
+export async function withClient<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect()
+  let broken = false
+  const onError = () => {
+    broken = true
+  }
+  client.on('error', onError)
+  try {
+    return await work(client)
+  } finally {
+    client.removeListener('error', onError)
+    client.release(broken)
+  }
+}
+
 /** Runs `work` in one transaction on one client; rolls back on any error and rethrows it. */
-export async function withTransaction<T>(
+export function withTransaction<T>(
   pool: pg.Pool,
   work: (tx: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect()
-  try {
+  return withClient(pool, async (client) => {
     await client.query('BEGIN')
-    const result = await work(client)
-    await client.query('COMMIT')
-    return result
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw err
-  } finally {
-    client.release()
-  }
+    try {
+      const result = await work(client)
+      await client.query('COMMIT')
+      return result
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw err
+    }
+  })
 }

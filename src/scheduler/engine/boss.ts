@@ -16,6 +16,8 @@ export interface OccurrenceData {
   generation: number
   /** Added by runJobNow: outside the schedule, never chains a next occurrence. */
   manual: boolean
+  /** Re-enqueued by an attempt that deferred itself (ActionResult.deferUntil): not a new run. */
+  deferred?: boolean
 }
 
 export function queueName(actionKind: string): string {
@@ -62,7 +64,16 @@ export function createBoss({
  * replicas planning the same next occurrence insert one row (the second insert is skipped).
  */
 export function occurrenceId(jobId: string, generation: number, dueAt: Date): string {
-  const hash = createHash('sha256').update(`${jobId}|${generation}|${dueAt.toISOString()}`).digest()
+  return uuidFrom(`${jobId}|${generation}|${dueAt.toISOString()}`)
+}
+
+/** The pg-boss id of a deferred re-run of an attempt: recording the deferral twice inserts one. */
+export function deferredOccurrenceId(bossJobId: string, retryCount: number): string {
+  return uuidFrom(`${bossJobId}|${retryCount}|deferred`)
+}
+
+function uuidFrom(text: string): string {
+  const hash = createHash('sha256').update(text).digest()
   hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50
   hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80
   const hex = hash.subarray(0, 16).toString('hex')

@@ -105,9 +105,13 @@ export async function claimOccurrences(
       lastExecutionId: executionId,
     }
     update.lastExecutionId = executionId
-    if (attempt === 1) update.runIncrement += 1
+    if (attempt === 1 && !data.deferred) update.runIncrement += 1
     // Only the pending occurrence chains the next one, and only on its first attempt.
-    const isPending = !data.manual && attempt === 1 && job.nextRunAt?.getTime() === dueAt.getTime()
+    const isPending =
+      !data.manual &&
+      !data.deferred &&
+      attempt === 1 &&
+      job.nextRunAt?.getTime() === dueAt.getTime()
     if (isPending) {
       const following = nextOccurrence(job.schedule, dueAt, update.occurrencesPlanned)
       update.nextRunAt = following

@@ -13,7 +13,7 @@ import { findEarliestNextRun } from '../repository/jobs.ts'
 import { bossDb, type OccurrenceData } from './boss.ts'
 import { type ClaimedAttempt, claimOccurrences } from './claim.ts'
 import type { DeliverySettings } from './occurrences.ts'
-import { recordOutcome } from './record.ts'
+import { createOutcomeRecorder } from './outcome-recorder.ts'
 import { type RunAttemptDeps, runAttempt } from './run-attempt.ts'
 
 export interface DispatchSettings {
@@ -25,10 +25,19 @@ export interface DispatchSettings {
   maxInFlight: number
   /** How long to keep retrying to record an outcome while the database is unreachable. */
   recordRetryMs: number
+  /** Finished attempts recorded per transaction, and such transactions at once. */
+  recordBatchSize: number
+  recordConcurrency: number
 }
 
 export interface DispatcherDeps {
+  /** Records outcomes. */
   pool: Pool
+  /**
+   * Claims and wake-up planning, on their own connections so they never queue behind outcome
+   * recording: under a burst that wait, not the database work, was what delayed starts.
+   */
+  claimPool: Pool
   boss: PgBoss
   queues: readonly string[]
   clock: Clock
@@ -65,6 +74,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let stopping = false
   let started = false
   let lastPass: Date | null = null
+  const recorder = createOutcomeRecorder({
+    pool: deps.pool,
+    boss: deps.boss,
+    delivery: deps.delivery,
+    logger,
+    batchSize: settings.recordBatchSize,
+    concurrency: settings.recordConcurrency,
+    retryForMs: settings.recordRetryMs,
+  })
 
   function wake(at?: Date) {
     if (stopping || !started) return
@@ -115,12 +133,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     for (;;) {
       const room = Math.min(settings.batchSize, settings.maxInFlight - running.size)
       if (room <= 0 || stopping) return
-      const now = deps.clock.now()
-      const { claimed, fetchedCount } = await withTransaction(deps.pool, async (tx) => {
+      const { claimed, fetchedCount } = await withTransaction(deps.claimPool, async (tx) => {
         const fetched = (await deps.boss.fetch<OccurrenceData>(queue, {
           batchSize: room,
           db: bossDb(tx),
         })) as Job<OccurrenceData>[]
+        // Read after the fetch: pg-boss released these at the database's now, so a clock read before
+        // it could record started_at (and lateness) a few ms before the due time.
+        const now = deps.clock.now()
         const result = await claimOccurrences(deps.boss, tx, queue, fetched, now, deps.delivery)
         return { claimed: result.claimed, fetchedCount: fetched.length }
       })
@@ -133,7 +153,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   async function planNextWake() {
     const now = deps.clock.now()
     const horizon = new Date(now.getTime() + settings.pollIntervalMs)
-    const earliest = await findEarliestNextRun(deps.pool, new Date(now.getTime() - 1), horizon)
+    const earliest = await findEarliestNextRun(deps.claimPool, new Date(now.getTime() - 1), horizon)
     if (earliest) wake(earliest)
   }
 
@@ -141,7 +161,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     deps.onClaimed?.(attempt)
     const work = (async () => {
       const outcome = await runAttempt({ ...deps.runner, shutdownSignal: shutdown.signal }, attempt)
-      await recordWithRetry(attempt, outcome)
+      await recorder.record({ attempt, outcome })
       deps.onFinished?.(attempt, outcome)
     })()
     running.add(work)
@@ -150,33 +170,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       // A slot opened: more may be waiting if the last batch was full.
       if (!stopping) wake()
     })
-  }
-
-  /**
-   * The outcome must reach the database, or pg-boss would redeliver and the action would run twice.
-   * Retry with backoff through short outages (e.g. a Postgres restart).
-   */
-  async function recordWithRetry(attempt: ClaimedAttempt, outcome: ExecutionOutcome) {
-    const deadline = Date.now() + settings.recordRetryMs
-    for (let delayMs = 200; ; delayMs = Math.min(delayMs * 2, 5_000)) {
-      try {
-        await withTransaction(deps.pool, (tx) => recordOutcome(deps.boss, tx, attempt, outcome))
-        return
-      } catch (err) {
-        if (Date.now() + delayMs > deadline) {
-          logger.error(
-            { err, job_id: attempt.job.id, execution_id: attempt.executionId },
-            'could not record an attempt; pg-boss will retry it after expiry',
-          )
-          return
-        }
-        logger.warn(
-          { err: { message: (err as Error).message }, execution_id: attempt.executionId },
-          'recording an attempt failed; retrying',
-        )
-        await new Promise((resolve) => setTimeout(resolve, delayMs))
-      }
-    }
   }
 
   return {

@@ -33,6 +33,8 @@ export interface EngineSettings {
 
 export interface EngineDeps {
   pool: Pool
+  /** A small pool of its own for claims (see dispatcher.ts). */
+  claimPool: Pool
   boss: PgBoss
   registry: ActionRegistry
   clock: Clock
@@ -61,6 +63,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const queues = deps.registry.kinds().map(queueName)
   const dispatcher = createDispatcher({
     pool: deps.pool,
+    claimPool: deps.claimPool,
     boss: deps.boss,
     queues,
     clock: deps.clock,

@@ -25,6 +25,9 @@ export interface PlannedOccurrence {
   manual: boolean
   /** Manual runs get a random id; scheduled ones a deterministic one. */
   id: string
+  /** A deferred re-run starts at this time instead of its due time. */
+  startAfter?: Date
+  deferred?: boolean
 }
 
 export function planScheduled(job: OccurrenceJob, dueAt: Date): PlannedOccurrence {
@@ -55,11 +58,12 @@ export async function enqueueOccurrences(
           due_at: o.dueAt.toISOString(),
           generation: o.job.generation,
           manual: o.manual,
+          ...(o.deferred ? { deferred: true } : {}),
         }
         return {
           id: o.id,
           data,
-          startAfter: o.dueAt,
+          startAfter: o.startAfter ?? o.dueAt,
           retryLimit: o.job.maxAttempts - 1,
           retryDelay: settings.retryDelaySeconds,
           retryBackoff: true,

@@ -105,6 +105,8 @@ export async function runAttempt(
     output: result.output,
     errorClass: result.errorClass,
     errorMessage: result.errorMessage,
+    retryable: result.retryable,
+    deferUntil: result.deferUntil,
   }
   log[result.ok ? 'info' : 'warn'](
     {

@@ -41,6 +41,10 @@ export interface ExecutionOutcome {
   output?: Record<string, unknown>
   errorClass?: string
   errorMessage?: string
+  /** Not stored: tells the recorder not to retry (ActionResult.retryable). */
+  retryable?: boolean
+  /** Not stored: tells the recorder to run the occurrence again then (ActionResult.deferUntil). */
+  deferUntil?: Date
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a raw pg row, mapped field by field below
@@ -199,4 +203,40 @@ export async function sweepStaleAttempts(
     [now, graceMs],
   )
   return result.rows.map((r) => ({ id: r.id, jobId: r.job_id, attempt: r.attempt }))
+}
+
+/** Finishes many attempts in one statement (see engine/record-batch.ts); rows no longer running are left alone. */
+export async function finishExecutions(
+  db: Queryable,
+  rows: readonly { id: string; outcome: ExecutionOutcome }[],
+): Promise<void> {
+  if (rows.length === 0) return
+  const json = (value: unknown) =>
+    value === undefined || value === null ? null : JSON.stringify(value)
+  await db.query(
+    `update job_executions x set status = u.status, finished_at = u.finished_at, duration_ms = u.duration_ms,
+       request_summary = u.request_summary::jsonb, response_status = u.response_status,
+       response_headers = u.response_headers::jsonb, response_body = u.response_body,
+       response_truncated = u.response_truncated, output = u.output::jsonb,
+       error_class = u.error_class, error_message = u.error_message
+     from unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::int[], $7::text[],
+                 $8::text[], $9::bool[], $10::text[], $11::text[], $12::text[])
+       as u(id, status, finished_at, duration_ms, request_summary, response_status, response_headers,
+            response_body, response_truncated, output, error_class, error_message)
+     where x.id = u.id and x.status = 'running'`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.outcome.status),
+      rows.map((r) => r.outcome.finishedAt),
+      rows.map((r) => Math.round(r.outcome.durationMs)),
+      rows.map((r) => json(r.outcome.requestSummary)),
+      rows.map((r) => r.outcome.responseStatus ?? null),
+      rows.map((r) => json(r.outcome.responseHeaders)),
+      rows.map((r) => r.outcome.responseBody ?? null),
+      rows.map((r) => r.outcome.responseTruncated ?? null),
+      rows.map((r) => json(r.outcome.output)),
+      rows.map((r) => r.outcome.errorClass ?? null),
+      rows.map((r) => r.outcome.errorMessage ?? null),
+    ],
+  )
 }

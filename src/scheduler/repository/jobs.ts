@@ -317,3 +317,21 @@ export async function settleAbandonedJobs(
     [executionIds, now],
   )
 }
+
+/**
+ * Settles jobs whose last scheduled occurrence just finished its final attempt, in one statement.
+ * Only jobs still `scheduled`, with nothing pending and the occurrence's generation change.
+ */
+export async function settleFinishedJobs(
+  db: Queryable,
+  rows: readonly { id: string; generation: number; status: JobStatus }[],
+  now: Date,
+): Promise<void> {
+  if (rows.length === 0) return
+  await db.query(
+    `update scheduled_jobs j set status = u.status, updated_at = $4
+     from unnest($1::uuid[], $2::int[], $3::text[]) as u(id, generation, status)
+     where j.id = u.id and j.generation = u.generation and j.status = 'scheduled' and j.next_run_at is null`,
+    [rows.map((r) => r.id), rows.map((r) => r.generation), rows.map((r) => r.status), now],
+  )
+}

@@ -1,0 +1,98 @@
+/**
+ * Collects finished attempts and records them in batches (record-batch.ts). While a batch is being
+ * written the next one fills up, so batching costs no added latency when the engine is quiet. A batch
+ * that fails is retried attempt by attempt with backoff, so one bad row cannot hold the others, and a
+ * short database outage (a Postgres restart) loses nothing.
+ */
+import type { PgBoss } from 'pg-boss'
+import { type Pool, withTransaction } from '../../db/pool.ts'
+import type { Logger } from '../../logger.ts'
+import type { DeliverySettings } from './occurrences.ts'
+import { type FinishedAttempt, recordOutcomes } from './record-batch.ts'
+
+export interface OutcomeRecorderOptions {
+  pool: Pool
+  boss: PgBoss
+  delivery: DeliverySettings
+  logger: Logger
+  /** Attempts per transaction. */
+  batchSize: number
+  /** Batches written at once (each holds a connection). */
+  concurrency: number
+  /**
+   * How long one attempt keeps trying to reach the database. Past it, pg-boss's expiry retries the
+   * attempt, so this must stay below the expiry grace.
+   */
+  retryForMs: number
+}
+
+interface Pending extends FinishedAttempt {
+  done: () => void
+}
+
+export interface OutcomeRecorder {
+  /** Resolves once the outcome is committed (or given up on, and logged). Never rejects. */
+  record(finished: FinishedAttempt): Promise<void>
+}
+
+export function createOutcomeRecorder(options: OutcomeRecorderOptions): OutcomeRecorder {
+  const queue: Pending[] = []
+  let writing = 0
+
+  function pump() {
+    while (writing < options.concurrency && queue.length > 0) {
+      const batch = queue.splice(0, options.batchSize)
+      writing += 1
+      void writeBatch(batch).finally(() => {
+        writing -= 1
+        pump()
+      })
+    }
+  }
+
+  async function writeBatch(batch: Pending[]) {
+    try {
+      await withTransaction(options.pool, (tx) =>
+        recordOutcomes(options.boss, tx, batch, options.delivery),
+      )
+      for (const item of batch) item.done()
+    } catch (err) {
+      options.logger.warn(
+        { err: { message: (err as Error).message }, attempts: batch.length },
+        'recording a batch failed; recording its attempts one by one',
+      )
+      await Promise.all(batch.map((item) => writeOneWithRetry(item)))
+    }
+  }
+
+  async function writeOneWithRetry(item: Pending) {
+    const deadline = Date.now() + options.retryForMs
+    for (let delayMs = 200; ; delayMs = Math.min(delayMs * 2, 5_000)) {
+      try {
+        await withTransaction(options.pool, (tx) =>
+          recordOutcomes(options.boss, tx, [item], options.delivery),
+        )
+        break
+      } catch (err) {
+        if (Date.now() + delayMs > deadline) {
+          options.logger.error(
+            { err, job_id: item.attempt.job.id, execution_id: item.attempt.executionId },
+            'could not record an attempt; pg-boss will retry it after expiry',
+          )
+          break
+        }
+        await new Promise((resolve) => setTimeout(resolve, delayMs))
+      }
+    }
+    item.done()
+  }
+
+  return {
+    record(finished) {
+      return new Promise<void>((resolve) => {
+        queue.push({ ...finished, done: resolve })
+        pump()
+      })
+    },
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Recording finished attempts in batches: the execution rows, the jobs they settle and pg-boss's
+ * complete/fail for every attempt commit in one transaction. One transaction per attempt cost ~7
+ * round trips and capped the engine at ~300 attempts/s (bench, PROJECT_INFO.md); a batch of 50 costs
+ * about the same as one. An action can ask for no retry (`retryable: false`: pg-boss completes the
+ * occurrence, our record says failed) or to run the occurrence again later (`deferUntil`: completed
+ * and re-enqueued, no retry used up).
+ */
+import type { PgBoss } from 'pg-boss'
+import type { Queryable } from '../../db/pool.ts'
+import { type ExecutionOutcome, finishExecutions } from '../repository/executions.ts'
+import { settleFinishedJobs } from '../repository/jobs.ts'
+import { JOB_STATUS } from '../states.ts'
+import { bossDb, deferredOccurrenceId } from './boss.ts'
+import type { ClaimedAttempt } from './claim.ts'
+import { type DeliverySettings, enqueueOccurrences, type PlannedOccurrence } from './occurrences.ts'
+
+/** True when this was the last attempt pg-boss will make for the occurrence. */
+export function isFinalAttempt(attempt: ClaimedAttempt, outcome: ExecutionOutcome): boolean {
+  if (outcome.deferUntil) return false
+  return (
+    outcome.status === 'succeeded' ||
+    outcome.retryable === false ||
+    attempt.attempt >= attempt.job.maxAttempts
+  )
+}
+
+export interface FinishedAttempt {
+  attempt: ClaimedAttempt
+  outcome: ExecutionOutcome
+}
+
+type Target = { id: string; retryCount: number }
+
+function target(attempt: ClaimedAttempt): Target {
+  return { id: attempt.bossJob.id, retryCount: attempt.bossJob.retryCount }
+}
+
+function push(map: Map<string, Target[]>, queue: string, value: Target) {
+  const list = map.get(queue)
+  if (list) list.push(value)
+  else map.set(queue, [value])
+}
+
+/** Records every finished attempt in `tx`. Throws (and the caller rolls back) if any part fails. */
+export async function recordOutcomes(
+  boss: PgBoss,
+  tx: Queryable,
+  finished: readonly FinishedAttempt[],
+  delivery: DeliverySettings,
+): Promise<void> {
+  if (finished.length === 0) return
+  await finishExecutions(
+    tx,
+    finished.map(({ attempt, outcome }) => ({ id: attempt.executionId, outcome })),
+  )
+  // The last scheduled occurrence of a job decides its final status once it is settled.
+  const settling = finished.filter(
+    ({ attempt, outcome }) => !attempt.manual && isFinalAttempt(attempt, outcome),
+  )
+  await settleFinishedJobs(
+    tx,
+    settling.map(({ attempt, outcome }) => ({
+      id: attempt.job.id,
+      generation: attempt.bossJob.data.generation,
+      status: outcome.status === 'succeeded' ? JOB_STATUS.completed : JOB_STATUS.failed,
+    })),
+    finished[0]?.outcome.finishedAt ?? new Date(),
+  )
+
+  const complete = new Map<string, Target[]>()
+  const fail = new Map<string, Target[]>()
+  const reruns: PlannedOccurrence[] = []
+  for (const { attempt, outcome } of finished) {
+    if (outcome.deferUntil) {
+      push(complete, attempt.queue, target(attempt))
+      // The same occurrence (generation as planned, so a changed job skips it), starting later.
+      reruns.push({
+        job: { ...attempt.job, generation: attempt.bossJob.data.generation },
+        dueAt: attempt.dueAt,
+        manual: attempt.manual,
+        id: deferredOccurrenceId(attempt.bossJob.id, attempt.bossJob.retryCount),
+        deferred: true,
+        startAfter: outcome.deferUntil,
+      })
+    } else if (outcome.status === 'succeeded' || outcome.retryable === false) {
+      push(complete, attempt.queue, target(attempt))
+    } else {
+      // pg-boss schedules the retry (or marks the occurrence failed after the last attempt).
+      push(fail, attempt.queue, target(attempt))
+    }
+  }
+  const db = bossDb(tx)
+  for (const [queue, targets] of complete) await boss.complete(queue, targets, null, { db })
+  for (const [queue, targets] of fail) await boss.fail(queue, targets, null, { db })
+  if (reruns.length > 0) await enqueueOccurrences(boss, tx, reruns, delivery)
+}

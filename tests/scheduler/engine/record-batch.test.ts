@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { waitUntil } from '../../helpers/engine-wait.ts'
+import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
+
+let scheduler: TestScheduler
+let receiver: WebhookReceiver
+
+before(async () => {
+  scheduler = await startTestScheduler('engine_record_batch')
+  receiver = await startWebhookReceiver()
+})
+after(async () => {
+  await scheduler.close()
+  await receiver.close()
+})
+
+describe('recording outcomes in batches', () => {
+  it('records a burst of mixed outcomes exactly: rows, job statuses and pg-boss states', async () => {
+    // Paths ending in /fail answer 500 on the first attempt only, so they need a retry.
+    const failedOnce = new Set<string>()
+    receiver.respond = (req) => {
+      if (req.path.endsWith('/fail') && !failedOnce.has(req.path)) {
+        failedOnce.add(req.path)
+        return { status: 500 }
+      }
+      return { status: 200 }
+    }
+    const runAt = new Date(Date.now() + 2_000).toISOString()
+    const ids: string[] = []
+    for (let i = 0; i < 120; i++) {
+      const path = i % 10 === 0 ? `/job${i}/fail` : `/job${i}/ok`
+      const { job } = await scheduler.runtime.service.createJob(
+        'webhook',
+        { name: `burst ${i}`, run_at: runAt, url: `${receiver.url}${path}` },
+        { name: 'tests' },
+      )
+      ids.push(job.id)
+    }
+    await waitUntil(
+      'every job completed',
+      async () => {
+        const result = await scheduler.pool.query<{ n: number }>(
+          `select count(*)::int as n from scheduled_jobs where status = 'completed'`,
+        )
+        return result.rows[0]?.n === 120
+      },
+      20_000,
+    )
+    const executions = await scheduler.pool.query<{ status: string; attempt: number; n: number }>(
+      `select status, attempt, count(*)::int as n from job_executions group by status, attempt order by attempt, status`,
+    )
+    assert.deepEqual(executions.rows, [
+      { status: 'failed', attempt: 1, n: 12 },
+      { status: 'succeeded', attempt: 1, n: 108 },
+      { status: 'succeeded', attempt: 2, n: 12 },
+    ])
+    const boss = await scheduler.pool.query<{ state: string; n: number }>(
+      `select state, count(*)::int as n from pgboss.job where name = 'occurrence-webhook' group by state`,
+    )
+    assert.deepEqual(boss.rows, [{ state: 'completed', n: 120 }])
+    const running = await scheduler.pool.query(
+      `select 1 from job_executions where status = 'running'`,
+    )
+    assert.equal(running.rowCount, 0)
+    assert.equal(receiver.requests.length, 132)
+  })
+})
