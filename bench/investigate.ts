@@ -1,0 +1,138 @@
+// Diagnostic run (not part of npm run bench): where the engine's time goes while it drains a bulk of occurrences.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import pg from 'pg'
+import { runBulk } from './engine-scenarios.ts'
+import { startReceiver } from './receiver.ts'
+import { createBenchDatabase, startWorld } from './setup.ts'
+import { round, summarize } from './stats.ts'
+
+const N = Number(process.env.BENCH_N ?? 2_000)
+const POOL_MAX = process.env.BENCH_POOL_MAX ? Number(process.env.BENCH_POOL_MAX) : undefined
+
+/** Client-side round trip per statement kind (pg queues per connection, so this includes that queue). */
+const timings = new Map<string, number[]>()
+let timing = false
+const originalQuery = pg.Client.prototype.query
+function statementKey(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 70)
+}
+;(pg.Client.prototype as unknown as { query: unknown }).query = function (
+  this: pg.Client,
+  ...args: unknown[]
+) {
+  const first = args[0]
+  const text = typeof first === 'string' ? first : (first as { text?: string })?.text
+  const result = (originalQuery as (...a: unknown[]) => unknown).apply(this, args)
+  if (timing && text && result instanceof Promise) {
+    const started = performance.now()
+    const key = statementKey(text)
+    void result.then(
+      () => {
+        const list = timings.get(key) ?? []
+        list.push(performance.now() - started)
+        timings.set(key, list)
+      },
+      () => {},
+    )
+  }
+  return result
+}
+
+/** CPU seconds used so far by every postgres process on this machine. */
+function postgresCpuSeconds(): number {
+  const ticks = 100
+  let total = 0
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      if (!name.startsWith('postgres')) continue
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      total += (Number(fields[11]) + Number(fields[12])) / ticks
+    } catch {}
+  }
+  return total
+}
+
+async function main() {
+  process.stdout.on('error', () => {})
+  const database = await createBenchDatabase()
+  const receiver = await startReceiver()
+  const monitor = new pg.Client({ connectionString: database.url })
+  // Dropping the database ends this connection; that is expected, not a crash.
+  monitor.on('error', () => {})
+  const world = await startWorld(database, { poolMax: POOL_MAX })
+  try {
+    await monitor.connect()
+    // Warm up (JIT, connections) with a small batch.
+    await runBulk(world, receiver, monitor, 'warm', 200, 6_000)
+    const loop = monitorEventLoopDelay({ resolution: 10 })
+    const before = { node: process.cpuUsage(), pg: postgresCpuSeconds(), at: performance.now() }
+    // Instrument only the drain, not creation: set from the due time by a timer.
+    const lead = Math.max(12_000, N * 6)
+    const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined
+    profiler?.connect()
+    setTimeout(() => {
+      if (profiler)
+        void profiler.post('Profiler.enable').then(() => profiler.post('Profiler.start'))
+      timing = true
+      loop.enable()
+      before.node = process.cpuUsage()
+      before.pg = postgresCpuSeconds()
+      before.at = performance.now()
+    }, lead - 50)
+    const result = await runBulk(world, receiver, monitor, 'tp', N, lead)
+    timing = false
+    if (profiler && process.env.BENCH_CPU_PROFILE) {
+      const { profile } = await profiler.post('Profiler.stop')
+      writeFileSync(process.env.BENCH_CPU_PROFILE, JSON.stringify(profile))
+      profiler.disconnect()
+    }
+    loop.disable()
+    const wall = (performance.now() - before.at) / 1000
+    const node = process.cpuUsage(before.node)
+    const pgCpu = postgresCpuSeconds() - before.pg
+    console.log(
+      JSON.stringify({
+        n: N,
+        pool_max: world.pool.options.max,
+        scheduler: world.config.scheduler,
+        per_second_from_due: round(result.per_second_from_due, 0),
+        all_started_ms: round(result.all_started_ms, 0),
+        all_completed_ms: round(result.all_completed_ms, 0),
+        pool_wait: summarize(world.probe.waits),
+        wall_s: round(wall, 2),
+        node_cpu_s: round((node.user + node.system) / 1e6, 2),
+        postgres_cpu_s: round(pgCpu, 2),
+        event_loop_delay_ms: {
+          p50: round(loop.percentile(50) / 1e6, 1),
+          p99: round(loop.percentile(99) / 1e6, 1),
+          max: round(loop.max / 1e6, 1),
+        },
+      }),
+    )
+    const rows = [...timings.entries()]
+      .map(([key, list]) => ({ key, ...summarize(list), total: list.reduce((a, b) => a + b, 0) }))
+      .sort((a, b) => b.total - a.total)
+      .slice(0, 20)
+    console.log('| statement | calls | p50 ms | p95 ms | total ms |')
+    console.log('| --- | ---: | ---: | ---: | ---: |')
+    for (const r of rows) {
+      console.log(
+        `| ${r.key.replace(/\|/g, '/')} | ${r.n} | ${round(r.p50, 2)} | ${round(r.p95, 2)} | ${round(r.total, 0)} |`,
+      )
+    }
+  } finally {
+    await monitor.end().catch(() => {})
+    await world.close()
+    await receiver.close()
+    await database.drop()
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`investigation failed: ${(err as Error).stack ?? err}\n`)
+  process.exitCode = 1
+})
