@@ -2,7 +2,9 @@
 import { swaggerUI } from '@hono/swagger-ui'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
+import { findDifyCatalog } from './actions/dify.ts'
 import type { ActionRegistry } from './actions/registry.ts'
+import { findWhatsAppService } from './actions/whatsapp.ts'
 import { accessLog } from './http/access-log.ts'
 import type { AppEnv } from './http/app-env.ts'
 import { type ApiKeyVerifier, provideApiKeys } from './http/auth.ts'
@@ -19,11 +21,13 @@ import { requestId } from './http/request-id.ts'
 import { createRouter } from './http/router.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
+import { createDifyRoutes } from './routes/dify.ts'
 import { createExecutionRoutes } from './routes/executions.ts'
 import { createHealthRoutes, type ReadinessCheck } from './routes/health.ts'
 import { createJobRoutes } from './routes/jobs.ts'
 import { createScheduleToolRoutes } from './routes/schedule-tools.ts'
 import { createTimeRoutes } from './routes/time.ts'
+import { createWhatsAppRoutes } from './routes/whatsapp.ts'
 import type { SchedulerService } from './scheduler/service/index.ts'
 import type { Clock } from './time/clock.ts'
 
@@ -52,6 +56,11 @@ function mountRouters(deps: AppDeps, tools: OpenAPIHono<AppEnv>, ops: OpenAPIHon
   tools.route('/', createScheduleToolRoutes(scheduling))
   tools.route('/', createExecutionRoutes(scheduling))
   tools.route('/', createJobRoutes(scheduling))
+  const difyCatalog = findDifyCatalog(deps.registry)
+  if (difyCatalog) tools.route('/', createDifyRoutes({ catalog: difyCatalog }))
+  // Only when EVOLUTION_* is configured (the whatsapp action is then registered).
+  const whatsapp = findWhatsAppService(deps.registry)
+  if (whatsapp) tools.route('/', createWhatsAppRoutes({ whatsapp }))
   ops.route(
     '/',
     createHealthRoutes({

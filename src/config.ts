@@ -3,6 +3,7 @@
  * Only main.ts calls loadConfig; nothing else reads process.env.
  */
 import { z } from 'zod'
+import { type DifyConfig, normaliseDifyApiUrl, parseDifyApps } from './integrations/dify/index.ts'
 import { parseAllowlist } from './outbound/index.ts'
 import { isValidTimezone } from './scheduler/timing/index.ts'
 
@@ -45,6 +46,8 @@ export interface Config {
   embeddedPostgres: { dataDir: string; port: number }
   scheduler: SchedulerConfig
   webhook: WebhookConfig
+  dify: DifyConfig
+  whatsapp: WhatsAppConfig
 }
 
 export interface SchedulerConfig {
@@ -59,6 +62,8 @@ export interface SchedulerConfig {
   retryDelayMaxSeconds: number
   /** How often pg-boss fails expired attempts so they are retried (crash recovery). */
   superviseIntervalSeconds: number
+  /** Added to an attempt's timeout to form pg-boss's expiry: after that, a silent attempt is retried. */
+  attemptExpiryGraceSeconds: number
 }
 
 export interface WebhookConfig {
@@ -66,6 +71,17 @@ export interface WebhookConfig {
   allowlist: readonly string[]
   defaultTimeoutSeconds: number
   responseBodyLimitBytes: number
+}
+
+export interface WhatsAppConfig {
+  /** Null unless EVOLUTION_API_URL, EVOLUTION_API_KEY and EVOLUTION_API_INSTANCE are all set. */
+  evolution: { apiUrl: string; apiKey: string; instance: string } | null
+  /** Smallest gap between two sends of the instance; each gap is randomised up to twice this. */
+  minGapSeconds: number
+  maxPerMinute: number
+  maxPerDay: number
+  /** Timeout of one Evolution request. */
+  timeoutSeconds: number
 }
 
 const emptyToUndefined = (value: unknown) =>
@@ -135,9 +151,39 @@ const envSchema = z.object({
   RETRY_DELAY_SECONDS: integerIn(1, 3_600, 5),
   RETRY_DELAY_MAX_SECONDS: integerIn(1, 86_400, 600),
   SUPERVISE_INTERVAL_SECONDS: integerIn(1, 3_600, 30),
+  ATTEMPT_EXPIRY_GRACE_SECONDS: integerIn(1, 3_600, 60),
   WEBHOOK_ALLOWLIST: z.preprocess(emptyToUndefined, z.string().optional()),
   WEBHOOK_TIMEOUT_SECONDS: integerIn(1, 3_600, 30),
   WEBHOOK_RESPONSE_BODY_LIMIT_BYTES: integerIn(0, 1024 * 1024, 16 * 1024),
+  DIFY_API_URL: optionalString,
+  DIFY_APPS: optionalString,
+  DIFY_DEFAULT_USER: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().max(200, 'must be at most 200 characters').default('agent-tool-server'),
+  ),
+  DIFY_TIMEOUT_SECONDS: integerIn(1, 3_600, 300),
+  EVOLUTION_API_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an absolute http(s) URL, e.g. http://evolution:8080',
+      })
+      .optional(),
+  ),
+  EVOLUTION_API_KEY: optionalString,
+  EVOLUTION_API_INSTANCE: optionalString,
+  WHATSAPP_MIN_GAP_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of seconds, e.g. 3 or 0.5' })
+      .min(0, 'must be at least 0')
+      .max(3_600, 'must be at most 3600')
+      .default(3),
+  ),
+  WHATSAPP_MAX_PER_MINUTE: integerIn(1, 1_000, 12),
+  WHATSAPP_MAX_PER_DAY: integerIn(1, 100_000, 500),
+  WHATSAPP_TIMEOUT_SECONDS: integerIn(1, 600, 30),
   EMBEDDED_PG_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_EMBEDDED_PG_DIR)),
   EMBEDDED_PG_PORT: integerIn(1, 65_535, DEFAULT_EMBEDDED_PG_PORT),
 })
@@ -185,6 +231,76 @@ function parseWebhookAllowlist(raw: string | undefined): string[] {
   return entries
 }
 
+/** DIFY_APPS needs DIFY_API_URL; messages name the entry, never its key. */
+function parseDifyConfig(e: {
+  DIFY_API_URL?: string
+  DIFY_APPS?: string
+  DIFY_DEFAULT_USER: string
+  DIFY_TIMEOUT_SECONDS: number
+}): DifyConfig {
+  let apiUrl: string | null = null
+  let apps: DifyConfig['apps'] = []
+  try {
+    apiUrl = e.DIFY_API_URL ? normaliseDifyApiUrl(e.DIFY_API_URL) : null
+  } catch (err) {
+    throw new ConfigError(`DIFY_API_URL: ${(err as Error).message}`)
+  }
+  try {
+    apps = parseDifyApps(e.DIFY_APPS)
+  } catch (err) {
+    throw new ConfigError(`DIFY_APPS: ${(err as Error).message}`)
+  }
+  if (apps.length > 0 && !apiUrl) {
+    throw new ConfigError('DIFY_API_URL: required when DIFY_APPS is set, e.g. http://api:5001')
+  }
+  return Object.freeze({
+    apiUrl,
+    apps: Object.freeze(apps),
+    defaultUser: e.DIFY_DEFAULT_USER,
+    timeoutSeconds: e.DIFY_TIMEOUT_SECONDS,
+  })
+}
+
+/** The three EVOLUTION_* variables come together or not at all (then WhatsApp is off). */
+function parseWhatsAppConfig(e: {
+  EVOLUTION_API_URL?: string
+  EVOLUTION_API_KEY?: string
+  EVOLUTION_API_INSTANCE?: string
+  WHATSAPP_MIN_GAP_SECONDS: number
+  WHATSAPP_MAX_PER_MINUTE: number
+  WHATSAPP_MAX_PER_DAY: number
+  WHATSAPP_TIMEOUT_SECONDS: number
+}): WhatsAppConfig {
+  const given = {
+    EVOLUTION_API_URL: e.EVOLUTION_API_URL,
+    EVOLUTION_API_KEY: e.EVOLUTION_API_KEY,
+    EVOLUTION_API_INSTANCE: e.EVOLUTION_API_INSTANCE,
+  }
+  const missing = Object.keys(given).filter((name) => !given[name as keyof typeof given])
+  if (missing.length > 0 && missing.length < 3) {
+    throw new ConfigError(
+      `${missing.join(', ')}: required when any EVOLUTION_* variable is set (URL, API key and instance name go together)`,
+    )
+  }
+  let evolution: WhatsAppConfig['evolution'] = null
+  if (e.EVOLUTION_API_URL && e.EVOLUTION_API_KEY && e.EVOLUTION_API_INSTANCE) {
+    evolution = {
+      apiUrl: e.EVOLUTION_API_URL.replace(/\/+$/, ''),
+      instance: e.EVOLUTION_API_INSTANCE,
+    } as NonNullable<WhatsAppConfig['evolution']>
+    // Non-enumerable: a stray JSON.stringify or log of the config cannot show the key.
+    Object.defineProperty(evolution, 'apiKey', { value: e.EVOLUTION_API_KEY, enumerable: false })
+    Object.freeze(evolution)
+  }
+  return Object.freeze({
+    evolution,
+    minGapSeconds: e.WHATSAPP_MIN_GAP_SECONDS,
+    maxPerMinute: e.WHATSAPP_MAX_PER_MINUTE,
+    maxPerDay: e.WHATSAPP_MAX_PER_DAY,
+    timeoutSeconds: e.WHATSAPP_TIMEOUT_SECONDS,
+  })
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env)
   if (!parsed.success) {
@@ -221,11 +337,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retryDelaySeconds: e.RETRY_DELAY_SECONDS,
       retryDelayMaxSeconds: e.RETRY_DELAY_MAX_SECONDS,
       superviseIntervalSeconds: e.SUPERVISE_INTERVAL_SECONDS,
+      attemptExpiryGraceSeconds: e.ATTEMPT_EXPIRY_GRACE_SECONDS,
     }),
     webhook: Object.freeze({
       allowlist: Object.freeze(parseWebhookAllowlist(e.WEBHOOK_ALLOWLIST)),
       defaultTimeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS,
       responseBodyLimitBytes: e.WEBHOOK_RESPONSE_BODY_LIMIT_BYTES,
     }),
+    dify: parseDifyConfig(e),
+    whatsapp: parseWhatsAppConfig(e),
   })
 }

@@ -3,10 +3,16 @@
  * tests both use it, so what is tested is what runs.
  */
 import type { PgBoss } from 'pg-boss'
+import { createConfiguredDifyAction } from './actions/dify.ts'
 import { createActionRegistry } from './actions/registry.ts'
 import { createWebhookAction } from './actions/webhook.ts'
+import { createWhatsAppAction } from './actions/whatsapp.ts'
 import type { Config } from './config.ts'
-import type { Pool } from './db/pool.ts'
+import { createPool, type Pool } from './db/pool.ts'
+import {
+  createWhatsAppFromConfig,
+  defaultWhatsAppTimeoutSeconds,
+} from './integrations/whatsapp/index.ts'
 import type { Logger } from './logger.ts'
 import { createSchedulerMetrics, type Metrics } from './metrics.ts'
 import { createAddressPolicy, createOutboundClient, type HostResolver } from './outbound/index.ts'
@@ -17,11 +23,14 @@ import { createSchedulerService, type SchedulerService } from './scheduler/servi
 import type { Clock } from './time/clock.ts'
 
 export const USER_AGENT = 'agent-tool-server/0.1 (+scheduler)'
-/** Time to record an outcome after the attempt timeout before pg-boss treats the attempt as abandoned. */
-const EXPIRY_GRACE_SECONDS = 60
 /** A due occurrence may wait this long for a worker (e.g. all servers down) before pg-boss drops it. */
 const RETENTION_SECONDS = 30 * 24 * 3600
 const SWEEP_INTERVAL_MS = 60_000
+/** Claims run on their own connections; one claim transaction at a time per queue is enough. */
+const CLAIM_POOL_SIZE = 3
+/** Outcomes per recording transaction, and such transactions at once (bench/record-cost.ts). */
+const RECORD_BATCH_SIZE = 50
+const RECORD_CONCURRENCY = 3
 
 export interface RuntimeOptions {
   config: Config
@@ -46,8 +55,29 @@ export interface Runtime {
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const { config, pool, logger, clock } = options
+  let stopping: Promise<void> | undefined
+  const claimPool = createPool({
+    connectionString: options.connectionString,
+    max: CLAIM_POOL_SIZE,
+    applicationName: 'agent-tool-server:claims',
+    logger,
+  })
+  /** Time to record an outcome after the attempt timeout before pg-boss treats the attempt as abandoned. */
+  const expiryGraceSeconds = config.scheduler.attemptExpiryGraceSeconds
   const policy = createAddressPolicy({ allowlist: config.webhook.allowlist })
   const outbound = createOutboundClient({ policy, userAgent: USER_AGENT, lookup: options.lookup })
+  // Registered only when DIFY_APPS names an app; its key lookups and client live in the action.
+  const dify = createConfiguredDifyAction({
+    config: config.dify,
+    userAgent: USER_AGENT,
+    logger: logger.child({ component: 'dify' }),
+  })
+  // Registered only when EVOLUTION_* is set; the direct WhatsApp tools share this service.
+  const whatsapp = createWhatsAppFromConfig(config.whatsapp, {
+    pool,
+    logger,
+    dedupeWindowSeconds: config.scheduler.idempotencyWindowSeconds,
+  })
   const registry = createActionRegistry([
     createWebhookAction({
       outbound,
@@ -55,6 +85,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       lookup: options.lookup,
       maxResponseBytes: config.webhook.responseBodyLimitBytes,
     }),
+    ...(dify ? [dify] : []),
+    ...(whatsapp ? [createWhatsAppAction(whatsapp)] : []),
   ])
   const boss = createBoss({
     connectionString: options.connectionString,
@@ -66,6 +98,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   )
   const engine = createEngine({
     pool,
+    claimPool,
     boss,
     registry,
     clock,
@@ -77,17 +110,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         pollIntervalMs: config.scheduler.pollIntervalMs,
         batchSize: config.scheduler.batchSize,
         maxInFlight: config.scheduler.maxInFlight,
-        recordRetryMs: (EXPIRY_GRACE_SECONDS / 2) * 1000,
+        recordRetryMs: (expiryGraceSeconds / 2) * 1000,
+        recordBatchSize: RECORD_BATCH_SIZE,
+        recordConcurrency: RECORD_CONCURRENCY,
       },
       delivery: {
         retryDelaySeconds: config.scheduler.retryDelaySeconds,
         retryDelayMaxSeconds: config.scheduler.retryDelayMaxSeconds,
-        expiryGraceSeconds: EXPIRY_GRACE_SECONDS,
+        expiryGraceSeconds,
         retentionSeconds: RETENTION_SECONDS,
       },
     },
     onClaimed: (attempt) => {
-      if (attempt.attempt === 1) {
+      if (attempt.attempt === 1 && !attempt.bossJob.data.deferred) {
         schedulerMetrics.lateness.observe(
           { action: attempt.job.actionKind },
           attempt.latenessMs / 1000,
@@ -111,7 +146,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       defaultTimezone: config.defaultTimezone,
       minIntervalMs: config.scheduler.minIntervalSeconds * 1000,
       identicalRequestWindowMs: config.scheduler.idempotencyWindowSeconds * 1000,
-      defaultTimeoutSeconds: { webhook: config.webhook.defaultTimeoutSeconds },
+      defaultTimeoutSeconds: {
+        webhook: config.webhook.defaultTimeoutSeconds,
+        dify: config.dify.timeoutSeconds,
+        whatsapp: defaultWhatsAppTimeoutSeconds(config.whatsapp),
+      },
     },
   })
   return {
@@ -119,9 +158,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     engine,
     service,
     registry,
-    async stop(graceMs) {
-      await engine.stop(graceMs)
-      await outbound.close()
+    stop(graceMs) {
+      // Idempotent: main's shutdown and a test's cleanup may both call it.
+      stopping ??= (async () => {
+        await engine.stop(graceMs)
+        await claimPool.end()
+        await outbound.close()
+        await dify?.close()
+      })()
+      return stopping
     },
   }
 }
