@@ -172,14 +172,13 @@ function parseBody(
   }
 }
 
-function classify(err: unknown): Pick<ActionResult, 'errorClass' | 'errorMessage'> {
+function classify(err: unknown): Pick<ActionResult, 'errorClass' | 'errorMessage' | 'retryable'> {
   if (err instanceof OutboundError) {
-    const errorClass =
-      err.kind === 'aborted'
-        ? ERROR_CLASS.shutdown
-        : err.kind === 'invalid_url'
-          ? ERROR_CLASS.blocked
-          : err.kind
+    // A refused destination stays refused: retrying would only repeat the refusal.
+    if (err.kind === 'blocked' || err.kind === 'invalid_url') {
+      return { errorClass: ERROR_CLASS.blocked, errorMessage: err.message, retryable: false }
+    }
+    const errorClass = err.kind === 'aborted' ? ERROR_CLASS.shutdown : err.kind
     return { errorClass, errorMessage: err.message }
   }
   return {

@@ -212,6 +212,7 @@ describe('webhook execute', () => {
       const result = await strict.execute(prepared, context())
       assert.equal(result.ok, false)
       assert.equal(result.errorClass, 'blocked')
+      assert.equal(result.retryable, false, 'a refused destination is not retried')
       assert.equal(receiver.requests.length, before)
     } finally {
       await strictClient.close()

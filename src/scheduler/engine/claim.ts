@@ -113,7 +113,10 @@ export async function claimOccurrences(
       attempt === 1 &&
       job.nextRunAt?.getTime() === dueAt.getTime()
     if (isPending) {
-      const following = nextOccurrence(job.schedule, dueAt, update.occurrencesPlanned)
+      // Runs missed while no worker was up (outage, restart) are coalesced into this late one: the
+      // next occurrence is the first one after now, not a burst of every missed one.
+      const after = now > dueAt ? now : dueAt
+      const following = nextOccurrence(job.schedule, after, update.occurrencesPlanned)
       update.nextRunAt = following
       job.nextRunAt = following
       if (following) {

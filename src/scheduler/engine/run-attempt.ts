@@ -91,7 +91,16 @@ export async function runAttempt(
     attempt: attempt.attempt,
   })
   const started = performance.now()
-  const result = await runAction(deps, attempt, log)
+  const ran = await runAction(deps, attempt, log)
+  // An attempt cut short by shutdown was not the target's fault: it runs again at once (on another
+  // replica, or after restart) without using up one of its attempts.
+  const result =
+    !ran.ok &&
+    deps.shutdownSignal.aborted &&
+    ran.deferUntil === undefined &&
+    ran.retryable !== false
+      ? { ...ran, errorClass: ERROR_CLASS.shutdown, deferUntil: deps.clock.now() }
+      : ran
   const durationMs = performance.now() - started
   const outcome: ExecutionOutcome = {
     status: result.ok ? 'succeeded' : 'failed',

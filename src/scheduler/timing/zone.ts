@@ -16,6 +16,18 @@ const OFFSET_LIKE = /^(?:utc|gmt)?\s*[+-]\s*\d/i
  * 'America/New_York'. Some historical ids (e.g. Asia/Calcutta) are kept as given by the runtime.
  */
 export function normaliseTimezone(zone: string): string | null {
+  const cached = canonicalZones.get(zone)
+  if (cached !== undefined) return cached
+  const canonical = canonicalise(zone)
+  // The zone database does not change while the process runs; bounded so junk input cannot grow it.
+  if (canonicalZones.size < MAX_CACHED_ZONES) canonicalZones.set(zone, canonical)
+  return canonical
+}
+
+const MAX_CACHED_ZONES = 2_000
+const canonicalZones = new Map<string, string | null>()
+
+function canonicalise(zone: string): string | null {
   const trimmed = zone.trim()
   if (trimmed === '' || OFFSET_LIKE.test(trimmed) || !IANAZone.isValidZone(trimmed)) return null
   try {

@@ -146,7 +146,7 @@ describe('engine crash recovery', () => {
     assert.equal(done.status, 'completed')
   })
 
-  it('aborts a running attempt when engine stop(200) runs out, records it as shutdown, and the next engine retries it', async () => {
+  it('aborts a running attempt when engine stop(200) runs out, records it as shutdown, and the next engine runs it again without using an attempt', async () => {
     const engine = await scheduler('engine_shutdown')
     const target = await receiver()
     target.respond = (_req, index) => (index === 0 ? { status: 200, delayMs: 3_000 } : {})
@@ -169,20 +169,24 @@ describe('engine crash recovery', () => {
       `select count(*)::int as n from job_executions where status = 'running'`,
     )
     assert.equal(running.rows[0]?.n, 0, 'an attempt was left running')
-    // Not the job's fault: it stays scheduled and another engine makes attempt 2.
+    // Not the job's fault: it stays scheduled and another engine runs it again as attempt 1.
     assert.equal((await engine.runtime.service.getJob(job.id)).job.status, 'scheduled')
 
     const next = await scheduler('engine_shutdown_b', engine.database)
     const [, retried] = await target.waitFor(2, 8_000)
     assert.ok(retried)
-    assert.equal(header(retried, 'x-attempt'), '2')
+    assert.equal(header(retried, 'x-attempt'), '1')
+    const [first] = target.requests
+    assert.ok(first)
+    assert.equal(header(retried, 'x-occurrence-at'), header(first, 'x-occurrence-at'))
     const after = await finishedRows(next.pool, job.id, 2)
     assert.deepEqual(
       after.map((r) => [r.attempt, r.status]),
       [
         [1, 'failed'],
-        [2, 'succeeded'],
+        [1, 'succeeded'],
       ],
     )
+    assert.equal((await next.runtime.service.getJob(job.id)).job.run_count, 1)
   })
 })
