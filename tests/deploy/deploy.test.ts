@@ -413,7 +413,11 @@ describe('the Dockerfile replayed without Docker', () => {
     const port = await freePort()
     // Run as the image's user when we can (as root, like CI): uid 1000 is `node` in the node images.
     const asUser: { uid?: number; gid?: number } =
-      process.getuid?.() === 0 && image.user === 'node' && (await traversableByAll(image.workdir))
+      process.getuid?.() === 0 &&
+      image.user === 'node' &&
+      (await traversableByAll(image.workdir)) &&
+      // The Node binary running the tests must be reachable by that user too (not under /root).
+      (await traversableByAll(path.dirname(process.execPath)))
         ? { uid: 1000, gid: 1000 }
         : {}
     const env = {

@@ -66,7 +66,10 @@ const TIMER_SLACK_MS = 2
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { settings, logger } = deps
   const shutdown = new AbortController()
+  /** Attempts whose action is running: what maxInFlight limits. */
   const running = new Set<Promise<void>>()
+  /** Finished attempts whose outcome is not committed yet. */
+  const recording = new Set<Promise<void>>()
   let timer: NodeJS.Timeout | undefined
   let timerAt = Number.POSITIVE_INFINITY
   let passing: Promise<void> | undefined
@@ -161,8 +164,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     deps.onClaimed?.(attempt)
     const work = (async () => {
       const outcome = await runAttempt({ ...deps.runner, shutdownSignal: shutdown.signal }, attempt)
-      await recorder.record({ attempt, outcome })
-      deps.onFinished?.(attempt, outcome)
+      // The slot frees as soon as the action is done; waiting for the batch to commit as well
+      // capped throughput at maxInFlight / (call + record latency) under load.
+      const recorded = recorder
+        .record({ attempt, outcome })
+        .then(() => deps.onFinished?.(attempt, outcome))
+      recording.add(recorded)
+      void recorded.finally(() => recording.delete(recorded))
     })()
     running.add(work)
     void work.finally(() => {
@@ -196,6 +204,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         shutdown.abort()
         await all
       }
+      // Nothing is left half-recorded: every finished attempt's outcome is committed (or given up on).
+      await Promise.allSettled([...recording])
     },
     inFlight: () => running.size,
     lastPassAt: () => lastPass,
