@@ -110,15 +110,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     passing = (async () => {
       try {
+        let fetchedFrom: Date
         do {
           passAgain = false
+          fetchedFrom = deps.clock.now()
           for (const queue of deps.queues) {
             if (stopping) return
             await drainQueue(queue)
           }
         } while (passAgain && !stopping)
         lastPass = deps.clock.now()
-        await planNextWake()
+        await planNextWake(fetchedFrom)
       } catch (err) {
         logger.warn(
           { err: { message: (err as Error).message } },
@@ -153,10 +155,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
-  async function planNextWake() {
-    const now = deps.clock.now()
-    const horizon = new Date(now.getTime() + settings.pollIntervalMs)
-    const earliest = await findEarliestNextRun(deps.claimPool, new Date(now.getTime() - 1), horizon)
+  /**
+   * Sets the timer for the earliest pending occurrence due after this pass began fetching: one that
+   * fell due while the pass was running was not fetched, so it wakes the loop at once. Occurrences
+   * due before that were fetched (or wait for a free slot, which wakes the loop too), so an old
+   * unclaimable one cannot spin the loop.
+   */
+  async function planNextWake(fetchedFrom: Date) {
+    const horizon = new Date(deps.clock.now().getTime() + settings.pollIntervalMs)
+    const earliest = await findEarliestNextRun(deps.claimPool, fetchedFrom, horizon)
     if (earliest) wake(earliest)
   }
 

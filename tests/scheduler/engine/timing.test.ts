@@ -77,6 +77,28 @@ async function assertExecutionsOnTime(jobId: string, expected: number) {
 }
 
 describe('engine timing', () => {
+  it('fires one-time jobs due a few milliseconds apart each on time, not at the next poll', async () => {
+    // The poll interval here is 200 ms; an occurrence that falls due while a pass is claiming the
+    // previous one must still wake the loop at once.
+    const target = await receiver()
+    // A slow target: no attempt finishes (which would also wake the loop) before the others are due.
+    target.respond = () => ({ status: 200, delayMs: 400 })
+    const base = Date.now() + 1_500
+    for (let i = 0; i < 12; i++) {
+      await scheduler.runtime.service.createJob(
+        'webhook',
+        {
+          name: `close ${i}`,
+          run_at: new Date(base + i * 7).toISOString(),
+          url: `${target.url}/close`,
+        },
+        actor,
+      )
+    }
+    const requests = await target.waitFor(12, 6_000)
+    assertArrivalsOnTime(requests)
+  })
+
   it('fires a run_at job 1.5 s ahead once, within 150 ms of run_at', async () => {
     const target = await receiver()
     const runAt = new Date(Date.now() + 1_500).toISOString()
