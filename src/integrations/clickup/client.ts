@@ -1,0 +1,177 @@
+/**
+ * ClickUp API v2 client (plain fetch: the URL is the operator's CLICKUP_API_URL, never an agent's).
+ * The personal token goes in `Authorization` without Bearer. A 429 waits until X-RateLimit-Reset and
+ * tries again, however often it takes: a rate-limited call is delayed, never dropped.
+ */
+import type { Logger } from '../../logger.ts'
+
+const REQUEST_TIMEOUT_MS = 15_000
+/** One wait for a rate-limit reset is capped (a wrong header cannot park a worker for hours). */
+const MAX_RATE_LIMIT_WAIT_MS = 65_000
+const MIN_RATE_LIMIT_WAIT_MS = 250
+
+export class ClickUpError extends Error {
+  override name = 'ClickUpError'
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly code: string | null = null,
+  ) {
+    super(message)
+  }
+}
+
+export interface ClickUpTask {
+  id: string
+  name: string
+  url?: string
+  description?: string | null
+  text_content?: string | null
+  status?: { status: string; type?: string } | null
+  due_date?: string | number | null
+  start_date?: string | number | null
+  archived?: boolean
+  list?: { id: string | number } | null
+}
+
+export interface ClickUpWebhook {
+  id: string
+  endpoint: string
+  events: string[]
+  health?: { status: string; fail_count: number }
+  secret?: string
+  team_id?: number | string
+  list_id?: number | string | null
+  folder_id?: number | string | null
+  space_id?: number | string | null
+}
+
+export interface ClickUpClientOptions {
+  apiUrl: string
+  token: string
+  logger: Logger
+  /** Aborts rate-limit waits (shutdown). */
+  signal?: AbortSignal
+  /** Tests shorten nothing here; they answer 429 with a reset a second away. */
+  timeoutMs?: number
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new ClickUpError('stopped while waiting', null))
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(new ClickUpError('stopped while waiting for the rate limit', null))
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** X-RateLimit-Reset is a Unix timestamp (seconds; milliseconds tolerated). */
+export function rateLimitWaitMs(reset: string | null, nowMs: number): number {
+  const value = Number(reset)
+  if (!reset || !Number.isFinite(value)) return 5_000
+  const resetMs = value > 1e12 ? value : value * 1000
+  return Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(MIN_RATE_LIMIT_WAIT_MS, resetMs - nowMs))
+}
+
+export function createClickUpClient(options: ClickUpClientOptions) {
+  const base = options.apiUrl.replace(/\/+$/, '')
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    for (;;) {
+      let response: Response
+      try {
+        response = await fetch(`${base}${path}`, {
+          method,
+          headers: {
+            Authorization: options.token,
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS),
+        })
+      } catch (err) {
+        throw new ClickUpError(`ClickUp unreachable: ${(err as Error).message}`, null)
+      }
+      if (response.status === 429) {
+        await response.body?.cancel()
+        const waitMs = rateLimitWaitMs(response.headers.get('x-ratelimit-reset'), Date.now())
+        options.logger.warn({ path, wait_ms: waitMs }, 'ClickUp rate limit reached; waiting')
+        await sleep(waitMs, options.signal)
+        continue
+      }
+      const text = await response.text()
+      if (!response.ok) {
+        let code: string | null = null
+        let message = text.slice(0, 300)
+        try {
+          const parsed = JSON.parse(text) as { err?: string; ECODE?: string }
+          code = parsed.ECODE ?? null
+          message = parsed.err ?? message
+        } catch {
+          // Not JSON (a proxy page): keep the text.
+        }
+        throw new ClickUpError(
+          `ClickUp ${method} ${path.split('?')[0]} answered ${response.status}: ${message}`,
+          response.status,
+          code,
+        )
+      }
+      return (text ? JSON.parse(text) : {}) as T
+    }
+  }
+
+  return {
+    /** The task, or null when ClickUp says it does not exist (deleted, or no access). */
+    async getTask(taskId: string): Promise<ClickUpTask | null> {
+      try {
+        return await request<ClickUpTask>('GET', `/task/${encodeURIComponent(taskId)}`)
+      } catch (err) {
+        if (err instanceof ClickUpError && err.status === 404) return null
+        throw err
+      }
+    },
+    /** One page (up to 100) of a List's tasks in the given status, closed ones included. */
+    async listTasks(listId: string, status: string, page: number) {
+      const query = new URLSearchParams({
+        'statuses[]': status,
+        include_closed: 'true',
+        subtasks: 'true',
+        page: String(page),
+      })
+      return request<{ tasks: ClickUpTask[]; last_page?: boolean }>(
+        'GET',
+        `/list/${encodeURIComponent(listId)}/task?${query}`,
+      )
+    },
+    comment(taskId: string, text: string) {
+      return request<{ id: string }>('POST', `/task/${encodeURIComponent(taskId)}/comment`, {
+        comment_text: text,
+        notify_all: false,
+      })
+    },
+    setStatus(taskId: string, status: string) {
+      return request<ClickUpTask>('PUT', `/task/${encodeURIComponent(taskId)}`, { status })
+    },
+    createWebhook(teamId: string, body: Record<string, unknown>) {
+      return request<{ id: string; webhook: ClickUpWebhook }>(
+        'POST',
+        `/team/${encodeURIComponent(teamId)}/webhook`,
+        body,
+      )
+    },
+    listWebhooks(teamId: string) {
+      return request<{ webhooks: ClickUpWebhook[] }>(
+        'GET',
+        `/team/${encodeURIComponent(teamId)}/webhook`,
+      )
+    },
+  }
+}
+
+export type ClickUpClient = ReturnType<typeof createClickUpClient>
