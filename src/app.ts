@@ -19,8 +19,10 @@ import { ProblemError } from './http/problem-error.ts'
 import { handleError, handleNotFound } from './http/problem-response.ts'
 import { requestId } from './http/request-id.ts'
 import { createRouter } from './http/router.ts'
+import type { ClickUpService } from './integrations/clickup/index.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
+import { createClickUpRoutes } from './routes/clickup.ts'
 import { createDifyRoutes } from './routes/dify.ts'
 import { createExecutionRoutes } from './routes/executions.ts'
 import { createHealthRoutes, type ReadinessCheck } from './routes/health.ts'
@@ -47,6 +49,8 @@ export interface AppDeps {
   readiness: readonly ReadinessCheck[]
   registry: ActionRegistry
   scheduler: SchedulerService
+  /** Present only when CLICKUP_API_TOKEN is set (runtime.clickup). */
+  clickup?: ClickUpService | null
 }
 
 /** Agent tools go in `tools` (→ /openapi.json); health, metrics and integrations in `ops`. */
@@ -69,6 +73,9 @@ function mountRouters(deps: AppDeps, tools: OpenAPIHono<AppEnv>, ops: OpenAPIHon
       metricsRequireAuth: deps.config.metricsRequireAuth,
     }),
   )
+  // Integration endpoints, not agent tools: the ops document.
+  if (deps.clickup)
+    ops.route('/', createClickUpRoutes({ clickup: deps.clickup, registry: deps.registry }))
 }
 
 export function createApp(deps: AppDeps) {

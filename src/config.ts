@@ -48,6 +48,16 @@ export interface Config {
   webhook: WebhookConfig
   dify: DifyConfig
   whatsapp: WhatsAppConfig
+  clickup: ClickUpConfig
+}
+
+export interface ClickUpConfig {
+  /** Null without CLICKUP_API_TOKEN: every ClickUp route and worker is then absent. */
+  apiToken: string | null
+  apiUrl: string
+  /** Secret of a webhook made by hand (not through POST /clickup/webhooks); null if none. */
+  webhookSecret: string | null
+  reconcileIntervalMinutes: number
 }
 
 export interface SchedulerConfig {
@@ -184,6 +194,18 @@ const envSchema = z.object({
   WHATSAPP_MAX_PER_MINUTE: integerIn(1, 1_000, 12),
   WHATSAPP_MAX_PER_DAY: integerIn(1, 100_000, 500),
   WHATSAPP_TIMEOUT_SECONDS: integerIn(1, 600, 30),
+  CLICKUP_API_TOKEN: optionalString,
+  CLICKUP_API_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an absolute http(s) URL, e.g. https://api.clickup.com/api/v2',
+      })
+      .default('https://api.clickup.com/api/v2'),
+  ),
+  CLICKUP_WEBHOOK_SECRET: optionalString,
+  CLICKUP_RECONCILE_INTERVAL_MINUTES: integerIn(0, 1_440, 15),
   EMBEDDED_PG_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_EMBEDDED_PG_DIR)),
   EMBEDDED_PG_PORT: integerIn(1, 65_535, DEFAULT_EMBEDDED_PG_PORT),
 })
@@ -301,6 +323,28 @@ function parseWhatsAppConfig(e: {
   })
 }
 
+/** Token and secret are non-enumerable: a stray JSON.stringify or log of the config cannot show them. */
+function parseClickUpConfig(e: {
+  CLICKUP_API_TOKEN?: string
+  CLICKUP_API_URL: string
+  CLICKUP_WEBHOOK_SECRET?: string
+  CLICKUP_RECONCILE_INTERVAL_MINUTES: number
+}): ClickUpConfig {
+  const config = {
+    apiUrl: e.CLICKUP_API_URL.replace(/\/+$/, ''),
+    reconcileIntervalMinutes: e.CLICKUP_RECONCILE_INTERVAL_MINUTES,
+  } as ClickUpConfig
+  Object.defineProperty(config, 'apiToken', {
+    value: e.CLICKUP_API_TOKEN ?? null,
+    enumerable: false,
+  })
+  Object.defineProperty(config, 'webhookSecret', {
+    value: e.CLICKUP_WEBHOOK_SECRET ?? null,
+    enumerable: false,
+  })
+  return Object.freeze(config)
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env)
   if (!parsed.success) {
@@ -346,5 +390,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     dify: parseDifyConfig(e),
     whatsapp: parseWhatsAppConfig(e),
+    clickup: parseClickUpConfig(e),
   })
 }

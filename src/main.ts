@@ -70,6 +70,7 @@ async function main(): Promise<void> {
   })
   try {
     await runtime.engine.start()
+    await runtime.clickup?.start()
   } catch (err) {
     logger.fatal({ err }, 'the scheduling engine could not start')
     for (const step of stopSteps) await step.stop().catch(() => {})
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
     apiKeys: createApiKeyVerifier(config.apiKeys),
     registry: runtime.registry,
     scheduler: runtime.service,
+    clickup: runtime.clickup,
     readiness: [
       { name: 'database', check: async () => void (await pool.query('select 1')) },
       { name: 'migrations', check: () => assertMigrationsApplied(pool, migrationFiles) },

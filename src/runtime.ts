@@ -9,6 +9,7 @@ import { createWebhookAction } from './actions/webhook.ts'
 import { createWhatsAppAction } from './actions/whatsapp.ts'
 import type { Config } from './config.ts'
 import { createPool, type Pool } from './db/pool.ts'
+import { type ClickUpService, createClickUpService } from './integrations/clickup/index.ts'
 import {
   createWhatsAppFromConfig,
   defaultWhatsAppTimeoutSeconds,
@@ -50,6 +51,8 @@ export interface Runtime {
   engine: Engine
   service: SchedulerService
   registry: ReturnType<typeof createActionRegistry>
+  /** Present only when CLICKUP_API_TOKEN is set; call start() after engine.start(). */
+  clickup: ClickUpService | null
   stop(graceMs: number): Promise<void>
 }
 
@@ -130,6 +133,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
     },
     onFinished: (attempt, outcome) => {
+      clickup?.jobFinished(attempt, outcome)
       schedulerMetrics.executions.inc({ action: attempt.job.actionKind, outcome: outcome.status })
       schedulerMetrics.attemptDuration.observe(
         { action: attempt.job.actionKind },
@@ -153,14 +157,36 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       },
     },
   })
+  // ClickUp rules drive jobs through the service; its queues run on the same pg-boss.
+  const clickupToken = config.clickup.apiToken
+  const clickup: ClickUpService | null = clickupToken
+    ? createClickUpService({
+        config: {
+          apiUrl: config.clickup.apiUrl,
+          apiToken: clickupToken,
+          webhookSecret: config.clickup.webhookSecret,
+          reconcileIntervalMinutes: config.clickup.reconcileIntervalMinutes,
+          publicUrl: config.publicUrl,
+        },
+        pool,
+        boss,
+        scheduler: service,
+        registry,
+        clock,
+        logger: logger.child({ component: 'clickup' }),
+        runWorkers: config.scheduler.workersEnabled,
+      })
+    : null
   return {
     boss,
     engine,
     service,
     registry,
+    clickup,
     stop(graceMs) {
       // Idempotent: main's shutdown and a test's cleanup may both call it.
       stopping ??= (async () => {
+        await clickup?.stop()
         await engine.stop(graceMs)
         await claimPool.end()
         await outbound.close()
