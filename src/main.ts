@@ -17,6 +17,9 @@ import { createRuntime } from './runtime.ts'
 import { createShutdown, type StopStep } from './shutdown.ts'
 import { systemClock } from './time/clock.ts'
 
+/** Signals closer together than this are one request to stop, delivered twice. */
+const DUPLICATE_SIGNAL_WINDOW_MS = 1_000
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>
   try {
@@ -112,14 +115,17 @@ async function main(): Promise<void> {
     timeoutMs: config.shutdownTimeoutMs,
     logger,
   })
-  let signalled = false
+  let firstSignalAt: number | undefined
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
-      if (signalled) {
+      if (firstSignalAt !== undefined) {
+        // Ctrl-C reaches every process of the group and npm relays it too, so one keypress can
+        // arrive twice; only a later signal means "stop now".
+        if (Date.now() - firstSignalAt < DUPLICATE_SIGNAL_WINDOW_MS) return
         logger.warn({ signal }, 'second signal: exiting now')
         process.exit(1)
       }
-      signalled = true
+      firstSignalAt = Date.now()
       void shutdown(signal).then(() => process.exit(0))
     })
   }

@@ -47,6 +47,23 @@ describe('main', () => {
     assert.doesNotMatch(server.output(), new RegExp(API_KEY))
   })
 
+  it('treats a signal relayed twice in the same second as one request and still exits 0', async () => {
+    const port = await freePort()
+    const server = startServerProcess({
+      PORT: String(port),
+      DATABASE_URL: database.connectionString,
+      API_KEYS: `ci:${API_KEY}`,
+      HOST: '127.0.0.1',
+    })
+    await waitForHttp(`${server.baseUrl}/healthz`)
+    // What Ctrl-C under npm does: the terminal and npm both deliver SIGINT.
+    server.child.kill('SIGINT')
+    server.child.kill('SIGINT')
+    assert.equal(await server.exited, 0, server.output())
+    assert.match(server.output(), /shutdown complete/)
+    assert.doesNotMatch(server.output(), /second signal/)
+  })
+
   it('finishes an in-flight request before exiting on SIGTERM', async () => {
     const port = await freePort()
     const server = startServerProcess({
