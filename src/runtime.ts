@@ -19,7 +19,7 @@ import { createSchedulerMetrics, type Metrics } from './metrics.ts'
 import { createAddressPolicy, createOutboundClient, type HostResolver } from './outbound/index.ts'
 import { createBoss } from './scheduler/engine/boss.ts'
 import { createEngine, type Engine } from './scheduler/engine/index.ts'
-import { countOverdue } from './scheduler/repository/jobs.ts'
+import { countOverdue } from './scheduler/repository/job-engine.ts'
 import { createSchedulerService, type SchedulerService } from './scheduler/service/index.ts'
 import type { Clock } from './time/clock.ts'
 

@@ -11,12 +11,8 @@ import {
   findSucceededOccurrences,
   insertExecutions,
 } from '../repository/executions.ts'
-import {
-  applyClaimUpdates,
-  type ClaimUpdate,
-  findJobsForUpdate,
-  type JobRecord,
-} from '../repository/jobs.ts'
+import { applyClaimUpdates, type ClaimUpdate } from '../repository/job-engine.ts'
+import { findJobsForUpdate, type JobRecord } from '../repository/jobs.ts'
 import { JOB_STATUS } from '../states.ts'
 import { nextOccurrence } from '../timing/index.ts'
 import { bossDb, type OccurrenceData } from './boss.ts'

@@ -9,7 +9,7 @@
 import type { PgBoss } from 'pg-boss'
 import type { Queryable } from '../../db/pool.ts'
 import { type ExecutionOutcome, finishExecutions } from '../repository/executions.ts'
-import { settleFinishedJobs } from '../repository/jobs.ts'
+import { settleFinishedJobs } from '../repository/job-engine.ts'
 import { JOB_STATUS } from '../states.ts'
 import { bossDb, deferredOccurrenceId } from './boss.ts'
 import type { ClaimedAttempt } from './claim.ts'

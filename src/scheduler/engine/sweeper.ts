@@ -7,7 +7,7 @@ import { withTransaction } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
 import type { Clock } from '../../time/clock.ts'
 import { sweepStaleAttempts } from '../repository/executions.ts'
-import { settleAbandonedJobs } from '../repository/jobs.ts'
+import { settleAbandonedJobs } from '../repository/job-engine.ts'
 
 export interface SweeperDeps {
   pool: Pool
