@@ -1,10 +1,6 @@
+/** The ClickUp integration's public surface: the API client, the service, its queues and signing. */
 export { type ClickUpClient, ClickUpError, createClickUpClient } from './client.ts'
-export {
-  type ClickUpService,
-  createClickUpService,
-  EVENTS_QUEUE,
-  RECONCILE_QUEUE,
-  WEBHOOK_EVENTS,
-  WRITEBACK_QUEUE,
-} from './service.ts'
+export { EVENTS_QUEUE, RECONCILE_QUEUE, WRITEBACK_QUEUE } from './queues.ts'
+export { type ClickUpService, createClickUpService } from './service.ts'
 export { signBody, verifySignature } from './signature.ts'
+export { WEBHOOK_EVENTS } from './webhooks.ts'

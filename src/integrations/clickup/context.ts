@@ -1,0 +1,33 @@
+/** What every ClickUp service operation needs: the injected dependencies plus the one API client. */
+import type { PgBoss } from 'pg-boss'
+import type { ActionRegistry } from '../../actions/registry.ts'
+import type { Pool } from '../../db/pool.ts'
+import type { Logger } from '../../logger.ts'
+import type { SchedulerService } from '../../scheduler/service/index.ts'
+import type { Clock } from '../../time/clock.ts'
+import type { ClickUpClient } from './client.ts'
+
+/** Who creates the jobs: scheduler source "clickup" also marks the jobs to write back. */
+export const ACTOR = { name: 'clickup', source: 'clickup' }
+
+export interface ClickUpServiceDeps {
+  config: {
+    apiUrl: string
+    apiToken: string
+    webhookSecret: string | null
+    reconcileIntervalMinutes: number
+    publicUrl: string
+  }
+  pool: Pool
+  boss: PgBoss
+  scheduler: SchedulerService
+  registry: ActionRegistry
+  clock: Clock
+  logger: Logger
+  /** false: this replica serves HTTP only; another one runs the queues. */
+  runWorkers: boolean
+}
+
+export interface ClickUpContext extends ClickUpServiceDeps {
+  client: ClickUpClient
+}

@@ -1,0 +1,60 @@
+/** The operator's rule operations: list, read, create, update and delete (which cancels the jobs). */
+import { notFoundProblem } from '../../http/problem-error.ts'
+import type { ClickUpContext } from './context.ts'
+import * as repo from './repository.ts'
+import { parseRuleInput, ruleToInput } from './rules.ts'
+
+function ruleView(rule: repo.RuleRecord) {
+  return {
+    id: rule.id,
+    ...ruleToInput(rule),
+    created_at: rule.createdAt.toISOString(),
+    updated_at: rule.updatedAt.toISOString(),
+  }
+}
+
+async function loadRule(svc: ClickUpContext, id: string) {
+  const rule = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findRule(svc.pool, id) : null
+  if (!rule)
+    throw notFoundProblem(
+      'Rule',
+      `There is no ClickUp rule "${id}". GET /clickup/rules lists them.`,
+    )
+  return rule
+}
+
+export async function listRules(svc: ClickUpContext) {
+  return { rules: (await repo.listRules(svc.pool)).map(ruleView) }
+}
+
+export async function getRule(svc: ClickUpContext, id: string) {
+  return ruleView(await loadRule(svc, id))
+}
+
+export async function createRule(svc: ClickUpContext, input: Record<string, unknown>) {
+  const rule = parseRuleInput(svc.registry, input)
+  return ruleView(await repo.insertRule(svc.pool, rule))
+}
+
+export async function updateRule(svc: ClickUpContext, id: string, input: Record<string, unknown>) {
+  const current = await loadRule(svc, id)
+  const merged = { ...ruleToInput(current) }
+  for (const [key, value] of Object.entries(input)) if (value !== undefined) merged[key] = value
+  // A new action drops the old action's fields.
+  if (input.action && input.action !== current.action) {
+    for (const key of Object.keys(current.actionFields)) if (!(key in input)) delete merged[key]
+  }
+  const rule = parseRuleInput(svc.registry, merged, current.id)
+  const saved = await repo.replaceRule(svc.pool, rule)
+  if (!saved) throw notFoundProblem('Rule', `ClickUp rule "${id}" was deleted meanwhile.`)
+  return ruleView(saved)
+}
+
+export async function deleteRule(svc: ClickUpContext, id: string) {
+  const rule = await loadRule(svc, id)
+  for (const link of await repo.listActiveLinks(svc.pool, rule.id)) {
+    if (link.jobId) await svc.scheduler.cancelJob(link.jobId)
+  }
+  await repo.deleteRule(svc.pool, rule.id)
+  return { id: rule.id, deleted: true }
+}
