@@ -314,7 +314,7 @@ describe('Dockerfile', () => {
     const cmd = finalOf('CMD').at(-1)
     assert.ok(cmd, 'no CMD')
     assert.deepEqual(execForm(cmd.args), ['node', '--import', 'tsx', 'src/main.ts'])
-    assert.equal(pkg.scripts.start, execForm(cmd.args).join(' '))
+    assert.equal(pkg.scripts.start, execForm(cmd.args)?.join(' '))
   })
 })
 
