@@ -43,6 +43,9 @@ export interface FakeClickUp {
   close(): Promise<void>
 }
 
+/** The one workspace the fake token sees; every task belongs to it. */
+export const FAKE_TEAM_ID = '108'
+
 function taskJson(task: FakeTask) {
   return {
     id: task.id,
@@ -141,6 +144,23 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
             (statuses.length === 0 || statuses.includes(t.status.toLowerCase())),
         )
         // Pages of 2 so tests exercise paging.
+        const slice = all.slice(page * 2, page * 2 + 2)
+        return send(200, { tasks: slice.map(taskJson), last_page: page * 2 + 2 >= all.length })
+      }
+      if (path === '/team') {
+        return send(200, { teams: [{ id: FAKE_TEAM_ID, name: 'Workspace' }] })
+      }
+      match = /^\/team\/([^/]+)\/task$/.exec(path)
+      if (match) {
+        if (decodeURIComponent(match[1] as string) !== FAKE_TEAM_ID) {
+          return send(401, { err: 'Team not authorized', ECODE: 'OAUTH_027' })
+        }
+        const statuses = url.searchParams.getAll('statuses[]').map((s) => s.toLowerCase())
+        const page = Number(url.searchParams.get('page') ?? '0')
+        const all = [...tasks.values()].filter(
+          (t) =>
+            !t.archived && (statuses.length === 0 || statuses.includes(t.status.toLowerCase())),
+        )
         const slice = all.slice(page * 2, page * 2 + 2)
         return send(200, { tasks: slice.map(taskJson), last_page: page * 2 + 2 >= all.length })
       }

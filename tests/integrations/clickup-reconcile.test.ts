@@ -212,3 +212,42 @@ describe('reconciliation housekeeping', () => {
     )
   })
 })
+
+describe('reconciling a rule without a List', () => {
+  it('lists the trigger status across the whole workspace, across pages and Lists', async () => {
+    const created = await post('/clickup/rules', {
+      name: 'Workspace-wide',
+      trigger_status: 'in review',
+      run_at_field: 'now',
+      action: 'webhook',
+      url: 'http://127.0.0.1:9/never',
+    })
+    assert.equal(created.status, 201, await created.clone().text())
+    const rule = (await created.json()) as AnyJson
+    const ruleId = rule.rule?.id ?? rule.id
+    try {
+      for (const [id, list] of [
+        ['w1', '501'],
+        ['w2', '502'],
+        ['w3', '503'],
+      ] as const) {
+        h.fake.setTask({ id, name: id, status: 'In Review', list_id: list })
+      }
+      h.fake.setTask({ id: 'w-off', name: 'off', status: 'to do', list_id: '501' })
+      const before = h.fake.requests.length
+      const body = (await (await post('/clickup/reconcile')).json()) as AnyJson
+      assert.ok(body.created >= 3, JSON.stringify(body))
+      for (const id of ['w1', 'w2', 'w3']) assert.equal((await jobOf(id)).length, 1, id)
+      assert.equal((await jobOf('w-off')).length, 0)
+      const pages = h.fake.requests
+        .slice(before)
+        .filter((r) => r.path === '/team/108/task' && r.query.get('statuses[]') === 'in review')
+      assert.deepEqual(
+        pages.map((r) => r.query.get('page')),
+        ['0', '1'],
+      )
+    } finally {
+      await h.app.request(`/clickup/rules/${ruleId}`, { method: 'DELETE', headers: authHeader })
+    }
+  })
+})

@@ -149,6 +149,23 @@ export function createClickUpClient(options: ClickUpClientOptions) {
         `/list/${encodeURIComponent(listId)}/task?${query}`,
       )
     },
+    /** Workspaces ("teams" in API v2) the token can see. */
+    listTeams() {
+      return request<{ teams: { id: string; name?: string }[] }>('GET', '/team')
+    },
+    /** Tasks of a whole workspace in a status, for rules without a List filter. */
+    listTeamTasks(teamId: string, status: string, page: number) {
+      const query = new URLSearchParams({
+        'statuses[]': status,
+        include_closed: 'true',
+        subtasks: 'true',
+        page: String(page),
+      })
+      return request<{ tasks: ClickUpTask[]; last_page?: boolean }>(
+        'GET',
+        `/team/${encodeURIComponent(teamId)}/task?${query}`,
+      )
+    },
     comment(taskId: string, text: string) {
       return request<{ id: string }>('POST', `/task/${encodeURIComponent(taskId)}/comment`, {
         comment_text: text,

@@ -1,5 +1,6 @@
 /** Reconciliation: re-applies the current state of every rule's tasks to fix drift from missed events. */
 import { type Applied, type ApplyContext, applyLocked } from './apply.ts'
+import type { ClickUpTask } from './client.ts'
 import type { ClickUpContext } from './context.ts'
 import * as repo from './repository.ts'
 import { webhookProblems } from './webhooks.ts'
@@ -41,7 +42,12 @@ export async function reconcile(svc: ClickUpContext) {
   return result
 }
 
-/** Applies the tasks the rule's list shows in its trigger status; returns their ids. */
+type TaskPage = (page: number) => Promise<{ tasks: ClickUpTask[]; last_page?: boolean }>
+
+/**
+ * Applies every task in the rule's trigger status: in its List, or, for a rule without one, in every
+ * workspace the token sees. Returns the ids seen.
+ */
 async function reconcileListed(
   svc: ClickUpContext,
   rule: repo.RuleRecord,
@@ -49,22 +55,28 @@ async function reconcileListed(
   counts: Counts,
 ): Promise<Set<string>> {
   const seen = new Set<string>()
-  if (!rule.listId) return seen
-  for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
-    const result = await svc.client.listTasks(rule.listId, rule.triggerStatus, page)
-    for (const task of result.tasks) {
-      seen.add(task.id)
-      counts[await applyLocked(svc, rule, task.id, task, ctx)] += 1
+  const listId = rule.listId
+  const sources: TaskPage[] = listId
+    ? [(page) => svc.client.listTasks(listId, rule.triggerStatus, page)]
+    : (await svc.client.listTeams()).teams.map(
+        (team) => (page: number) =>
+          svc.client.listTeamTasks(String(team.id), rule.triggerStatus, page),
+      )
+  for (const listPage of sources) {
+    for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
+      const result = await listPage(page)
+      for (const task of result.tasks) {
+        if (seen.has(task.id)) continue
+        seen.add(task.id)
+        counts[await applyLocked(svc, rule, task.id, task, ctx)] += 1
+      }
+      if (result.last_page !== false || result.tasks.length === 0) break
     }
-    if (result.last_page !== false || result.tasks.length === 0) break
   }
   return seen
 }
 
-/**
- * Jobs still waiting for tasks the listing did not return (moved, closed, deleted, or a rule without
- * list_id): reads each task again.
- */
+/** Jobs still waiting for tasks the listing did not return (moved, closed, deleted): reads each task again. */
 async function reconcileLinked(
   svc: ClickUpContext,
   rule: repo.RuleRecord,
