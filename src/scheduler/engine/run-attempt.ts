@@ -102,20 +102,12 @@ export async function runAttempt(
       ? { ...ran, errorClass: ERROR_CLASS.shutdown, deferUntil: deps.clock.now() }
       : ran
   const durationMs = performance.now() - started
+  const { ok, ...reported } = result
   const outcome: ExecutionOutcome = {
-    status: result.ok ? 'succeeded' : 'failed',
+    ...reported,
+    status: ok ? 'succeeded' : 'failed',
     finishedAt: deps.clock.now(),
     durationMs,
-    requestSummary: result.requestSummary,
-    responseStatus: result.responseStatus,
-    responseHeaders: result.responseHeaders,
-    responseBody: result.responseBody,
-    responseTruncated: result.responseTruncated,
-    output: result.output,
-    errorClass: result.errorClass,
-    errorMessage: result.errorMessage,
-    retryable: result.retryable,
-    deferUntil: result.deferUntil,
   }
   log[result.ok ? 'info' : 'warn'](
     {

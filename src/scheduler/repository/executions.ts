@@ -1,4 +1,5 @@
 /** All SQL for job_executions: one row per attempt, written at claim time and finished when the attempt ends. */
+import type { ActionResult } from '../../actions/types.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { ExecutionStatus } from '../states.ts'
 
@@ -29,22 +30,14 @@ export type NewExecution = Pick<
   'id' | 'jobId' | 'bossJobId' | 'occurrenceAt' | 'manual' | 'attempt' | 'startedAt' | 'latenessMs'
 >
 
-export interface ExecutionOutcome {
+/**
+ * What an action reported (ActionResult, whose `retryable` and `deferUntil` steer the recorder and are
+ * not stored) plus how the attempt ended.
+ */
+export interface ExecutionOutcome extends Omit<ActionResult, 'ok'> {
   status: 'succeeded' | 'failed'
   finishedAt: Date
   durationMs: number
-  requestSummary?: Record<string, unknown>
-  responseStatus?: number
-  responseHeaders?: Record<string, string>
-  responseBody?: string
-  responseTruncated?: boolean
-  output?: Record<string, unknown>
-  errorClass?: string
-  errorMessage?: string
-  /** Not stored: tells the recorder not to retry (ActionResult.retryable). */
-  retryable?: boolean
-  /** Not stored: tells the recorder to run the occurrence again then (ActionResult.deferUntil). */
-  deferUntil?: Date
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a raw pg row, mapped field by field below
