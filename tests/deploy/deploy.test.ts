@@ -260,6 +260,14 @@ describe('environment variables', () => {
       [],
     )
   })
+
+  it('the README configuration table names every variable src/config.ts reads', () => {
+    const readme = read('README.md')
+    assert.deepEqual(
+      known.filter((k) => !readme.includes(`\`${k}\``)),
+      [],
+    )
+  })
 })
 
 describe('Dockerfile', () => {
