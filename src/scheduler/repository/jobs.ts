@@ -47,11 +47,13 @@ export type NewJob = Omit<
   'createdAt' | 'updatedAt' | 'lastExecutionId' | 'lastExecution' | 'runCount'
 > & { now: Date }
 
-const JOB_COLUMNS = `
+const DEFINITION_COLUMNS = `
   j.id, j.name, j.description, j.status, j.action_kind, j.action_params, j.action_secrets, j.schedule,
   j.timezone, j.generation, j.next_run_at, j.occurrences_planned, j.run_count, j.max_attempts,
   j.timeout_seconds, j.dedupe_key, j.content_hash, j.created_by, j.tags, j.source, j.source_ref,
-  j.last_execution_id, j.created_at, j.updated_at,
+  j.last_execution_id, j.created_at, j.updated_at`
+
+const JOB_COLUMNS = `${DEFINITION_COLUMNS},
   e.id as le_id, e.status as le_status, e.attempt as le_attempt, e.occurrence_at as le_occurrence_at,
   e.finished_at as le_finished_at, e.response_status as le_response_status,
   e.error_class as le_error_class, e.error_message as le_error_message`
@@ -159,8 +161,9 @@ export async function findJobsForUpdate(
   db: Queryable,
   ids: readonly string[],
 ): Promise<JobRecord[]> {
+  // No join to the last execution: the engine does not need it, and this runs for every claim.
   const result = await db.query(
-    `select ${JOB_COLUMNS} from ${FROM_JOBS} where j.id = any($1::uuid[]) order by j.id for update of j`,
+    `select ${DEFINITION_COLUMNS} from scheduled_jobs j where j.id = any($1::uuid[]) order by j.id for update`,
     [ids],
   )
   return result.rows.map(mapJobRow)
