@@ -158,11 +158,12 @@ describe('ClickUp rules CRUD', () => {
       headers: { 'content-type': 'application/json', 'x-signature': signBody(HAND_SECRET, raw) },
       body: raw,
     })
-    const jobId = await waitUntil('a job', async () => {
+    // Wait for the event to be fully processed: the job exists *and* is linked to the rule.
+    const jobId = await waitUntil('a linked job', async () => {
       const r = await h.scheduler.pool.query(
-        "select id from scheduled_jobs where source_ref = 'rt-1'",
+        "select job_id from clickup_rule_tasks where task_id = 'rt-1' and job_id is not null",
       )
-      return r.rows[0]?.id as string | undefined
+      return r.rows[0]?.job_id as string | undefined
     })
     const deleted = await call('DELETE', `/clickup/rules/${created.body.id}`)
     assert.equal(deleted.status, 200)
