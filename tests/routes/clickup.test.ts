@@ -158,13 +158,19 @@ describe('ClickUp rules CRUD', () => {
       headers: { 'content-type': 'application/json', 'x-signature': signBody(HAND_SECRET, raw) },
       body: raw,
     })
-    // Wait for the event to be fully processed: the job exists *and* is linked to the rule.
-    const jobId = await waitUntil('a linked job', async () => {
-      const r = await h.scheduler.pool.query(
-        "select job_id from clickup_rule_tasks where task_id = 'rt-1' and job_id is not null",
-      )
-      return r.rows[0]?.job_id as string | undefined
-    })
+    // Delete as soon as the job exists, possibly before the event's processing has linked it: the
+    // delete waits for that processing, so the job is still cancelled.
+    const jobId = await waitUntil(
+      'a job',
+      async () => {
+        const r = await h.scheduler.pool.query(
+          "select id from scheduled_jobs where source_ref = 'rt-1'",
+        )
+        return r.rows[0]?.id as string | undefined
+      },
+      10_000,
+      5,
+    )
     const deleted = await call('DELETE', `/clickup/rules/${created.body.id}`)
     assert.equal(deleted.status, 200)
     assert.equal((await call('GET', `/clickup/rules/${created.body.id}`)).status, 404)

@@ -94,6 +94,8 @@ async function applyRule(
   task: ClickUpTask | null,
   ctx: ApplyContext,
 ): Promise<Applied> {
+  // A rule deleted meanwhile applies to nothing (see deleteRule).
+  if (!(await repo.lockRule(tx, rule.id, 'share'))) return 'skipped'
   const stored = await repo.findLink(tx, rule.id, taskId)
   if (!ctx.force && stored?.lastEventAt && stored.lastEventAt > ctx.eventAt) return 'ignored'
   const job = stored?.jobId ? await findJob(svc.pool, stored.jobId) : null

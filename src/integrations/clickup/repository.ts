@@ -100,6 +100,23 @@ export async function listRules(db: Queryable): Promise<RuleRecord[]> {
   return result.rows.map((row) => mapRule(row as Row))
 }
 
+/**
+ * Holds the rule for the caller's transaction: FOR SHARE while a task is applied, FOR UPDATE while it
+ * is deleted, so a delete waits for applies in flight and applies after it find no rule. False when
+ * the rule is gone.
+ */
+export async function lockRule(
+  db: Queryable,
+  id: string,
+  mode: 'share' | 'update',
+): Promise<boolean> {
+  const result = await db.query(
+    `select 1 from clickup_rules where id = $1 ${mode === 'share' ? 'for share' : 'for update'}`,
+    [id],
+  )
+  return (result.rowCount ?? 0) > 0
+}
+
 export async function deleteRule(db: Queryable, id: string): Promise<boolean> {
   const result = await db.query('delete from clickup_rules where id = $1', [id])
   return (result.rowCount ?? 0) > 0

@@ -1,4 +1,5 @@
 /** The operator's rule operations: list, read, create, update and delete (which cancels the jobs). */
+import { withTransaction } from '../../db/pool.ts'
 import { notFoundProblem } from '../../http/problem-error.ts'
 import type { ClickUpContext } from './context.ts'
 import * as repo from './repository.ts'
@@ -50,11 +51,21 @@ export async function updateRule(svc: ClickUpContext, id: string, input: Record<
   return ruleView(saved)
 }
 
+/**
+ * Deletes the rule and cancels the jobs it was waiting to run. The rule row is locked first, which
+ * waits for any task being applied under it, so every job such an apply creates is linked (and
+ * cancelled here); applies that start later find no rule.
+ */
 export async function deleteRule(svc: ClickUpContext, id: string) {
   const rule = await loadRule(svc, id)
-  for (const link of await repo.listActiveLinks(svc.pool, rule.id)) {
+  const links = await withTransaction(svc.pool, async (tx) => {
+    if (!(await repo.lockRule(tx, rule.id, 'update'))) return []
+    const active = await repo.listActiveLinks(tx, rule.id)
+    await repo.deleteRule(tx, rule.id)
+    return active
+  })
+  for (const link of links) {
     if (link.jobId) await svc.scheduler.cancelJob(link.jobId)
   }
-  await repo.deleteRule(svc.pool, rule.id)
   return { id: rule.id, deleted: true }
 }
