@@ -31,7 +31,13 @@ describe('main', () => {
     })
     try {
       await waitForHttp(`${server.baseUrl}/healthz`)
-      const ready = await fetch(`${server.baseUrl}/readyz`)
+      // Ready once the dispatch loop has completed its first pass (moments after listening).
+      const deadline = Date.now() + 10_000
+      let ready = await fetch(`${server.baseUrl}/readyz`)
+      while (ready.status !== 200 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        ready = await fetch(`${server.baseUrl}/readyz`)
+      }
       assert.equal(ready.status, 200, server.output())
       const time = await fetch(`${server.baseUrl}/time`, {
         headers: { Authorization: `Bearer ${API_KEY}` },
