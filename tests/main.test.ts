@@ -14,6 +14,17 @@ after(async () => {
   await database.drop()
 })
 
+/** The real server on a free port with a key, against this file's database. */
+async function startConfiguredServer() {
+  const port = await freePort()
+  return startServerProcess({
+    PORT: String(port),
+    DATABASE_URL: database.connectionString,
+    API_KEYS: `ci:${API_KEY}`,
+    HOST: '127.0.0.1',
+  })
+}
+
 describe('main', () => {
   it('exits 1 naming the variable when the configuration is invalid', async () => {
     const server = startServerProcess({ PORT: 'eighty', DATABASE_URL: database.connectionString })
@@ -22,13 +33,7 @@ describe('main', () => {
   })
 
   it('starts, migrates, serves tools and exits 0 on SIGTERM', async () => {
-    const port = await freePort()
-    const server = startServerProcess({
-      PORT: String(port),
-      DATABASE_URL: database.connectionString,
-      API_KEYS: `ci:${API_KEY}`,
-      HOST: '127.0.0.1',
-    })
+    const server = await startConfiguredServer()
     try {
       await waitForHttp(`${server.baseUrl}/healthz`)
       // Ready once the dispatch loop has completed its first pass (moments after listening).
@@ -54,13 +59,7 @@ describe('main', () => {
   })
 
   it('treats a signal relayed twice in the same second as one request and still exits 0', async () => {
-    const port = await freePort()
-    const server = startServerProcess({
-      PORT: String(port),
-      DATABASE_URL: database.connectionString,
-      API_KEYS: `ci:${API_KEY}`,
-      HOST: '127.0.0.1',
-    })
+    const server = await startConfiguredServer()
     await waitForHttp(`${server.baseUrl}/healthz`)
     // What Ctrl-C under npm does: the terminal and npm both deliver SIGINT.
     server.child.kill('SIGINT')
@@ -71,13 +70,7 @@ describe('main', () => {
   })
 
   it('finishes an in-flight request before exiting on SIGTERM', async () => {
-    const port = await freePort()
-    const server = startServerProcess({
-      PORT: String(port),
-      DATABASE_URL: database.connectionString,
-      API_KEYS: `ci:${API_KEY}`,
-      HOST: '127.0.0.1',
-    })
+    const server = await startConfiguredServer()
     await waitForHttp(`${server.baseUrl}/healthz`)
     // A request whose body arrives slowly is in flight when the signal lands.
     const response = new Promise<number>((resolve, reject) => {

@@ -76,6 +76,20 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
   let resetIn = 1
   let failing: { prefix: string; status: number } | null = null
 
+  /** A status-filtered listing in pages of 2, so tests exercise paging, as ClickUp pages (by 100). */
+  function taskPage(query: URLSearchParams, inScope: (task: FakeTask) => boolean) {
+    const statuses = query.getAll('statuses[]').map((s) => s.toLowerCase())
+    const page = Number(query.get('page') ?? '0')
+    const all = [...tasks.values()].filter(
+      (t) =>
+        inScope(t) &&
+        !t.archived &&
+        (statuses.length === 0 || statuses.includes(t.status.toLowerCase())),
+    )
+    const slice = all.slice(page * 2, page * 2 + 2)
+    return { tasks: slice.map(taskJson), last_page: page * 2 + 2 >= all.length }
+  }
+
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -135,17 +149,10 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
       match = /^\/list\/([^/]+)\/task$/.exec(path)
       if (match) {
         const listId = decodeURIComponent(match[1] as string)
-        const statuses = url.searchParams.getAll('statuses[]').map((s) => s.toLowerCase())
-        const page = Number(url.searchParams.get('page') ?? '0')
-        const all = [...tasks.values()].filter(
-          (t) =>
-            t.list_id === listId &&
-            !t.archived &&
-            (statuses.length === 0 || statuses.includes(t.status.toLowerCase())),
+        return send(
+          200,
+          taskPage(url.searchParams, (t) => t.list_id === listId),
         )
-        // Pages of 2 so tests exercise paging.
-        const slice = all.slice(page * 2, page * 2 + 2)
-        return send(200, { tasks: slice.map(taskJson), last_page: page * 2 + 2 >= all.length })
       }
       if (path === '/team') {
         return send(200, { teams: [{ id: FAKE_TEAM_ID, name: 'Workspace' }] })
@@ -155,14 +162,10 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
         if (decodeURIComponent(match[1] as string) !== FAKE_TEAM_ID) {
           return send(401, { err: 'Team not authorized', ECODE: 'OAUTH_027' })
         }
-        const statuses = url.searchParams.getAll('statuses[]').map((s) => s.toLowerCase())
-        const page = Number(url.searchParams.get('page') ?? '0')
-        const all = [...tasks.values()].filter(
-          (t) =>
-            !t.archived && (statuses.length === 0 || statuses.includes(t.status.toLowerCase())),
+        return send(
+          200,
+          taskPage(url.searchParams, () => true),
         )
-        const slice = all.slice(page * 2, page * 2 + 2)
-        return send(200, { tasks: slice.map(taskJson), last_page: page * 2 + 2 >= all.length })
       }
       match = /^\/team\/([^/]+)\/webhook$/.exec(path)
       if (match) {

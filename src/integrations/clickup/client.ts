@@ -126,6 +126,17 @@ export function createClickUpClient(options: ClickUpClientOptions) {
     }
   }
 
+  /** One page of a task listing (List or workspace) filtered by status, subtasks and closed included. */
+  function taskPage(path: string, status: string, page: number) {
+    const query = new URLSearchParams({
+      'statuses[]': status,
+      include_closed: 'true',
+      subtasks: 'true',
+      page: String(page),
+    })
+    return request<{ tasks: ClickUpTask[]; last_page?: boolean }>('GET', `${path}?${query}`)
+  }
+
   return {
     /** The task, or null when ClickUp says it does not exist (deleted, or no access). */
     async getTask(taskId: string): Promise<ClickUpTask | null> {
@@ -137,17 +148,8 @@ export function createClickUpClient(options: ClickUpClientOptions) {
       }
     },
     /** One page (up to 100) of a List's tasks in the given status, closed ones included. */
-    async listTasks(listId: string, status: string, page: number) {
-      const query = new URLSearchParams({
-        'statuses[]': status,
-        include_closed: 'true',
-        subtasks: 'true',
-        page: String(page),
-      })
-      return request<{ tasks: ClickUpTask[]; last_page?: boolean }>(
-        'GET',
-        `/list/${encodeURIComponent(listId)}/task?${query}`,
-      )
+    listTasks(listId: string, status: string, page: number) {
+      return taskPage(`/list/${encodeURIComponent(listId)}/task`, status, page)
     },
     /** Workspaces ("teams" in API v2) the token can see. */
     listTeams() {
@@ -155,16 +157,7 @@ export function createClickUpClient(options: ClickUpClientOptions) {
     },
     /** Tasks of a whole workspace in a status, for rules without a List filter. */
     listTeamTasks(teamId: string, status: string, page: number) {
-      const query = new URLSearchParams({
-        'statuses[]': status,
-        include_closed: 'true',
-        subtasks: 'true',
-        page: String(page),
-      })
-      return request<{ tasks: ClickUpTask[]; last_page?: boolean }>(
-        'GET',
-        `/team/${encodeURIComponent(teamId)}/task?${query}`,
-      )
+      return taskPage(`/team/${encodeURIComponent(teamId)}/task`, status, page)
     },
     comment(taskId: string, text: string) {
       return request<{ id: string }>('POST', `/task/${encodeURIComponent(taskId)}/comment`, {
