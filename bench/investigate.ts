@@ -1,4 +1,5 @@
 // Diagnostic run (not part of npm run bench): where the engine's time goes while it drains a bulk of occurrences.
+import { type ChildProcess, spawn } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -66,6 +67,8 @@ async function main() {
   const world = await startWorld(database, { poolMax: POOL_MAX })
   try {
     await monitor.connect()
+    // Experiments: SQL run once before the warm-up (e.g. a different index or fillfactor).
+    if (process.env.BENCH_SQL) await monitor.query(process.env.BENCH_SQL)
     // Warm up (JIT, connections) with a small batch.
     await runBulk(world, receiver, monitor, 'warm', 200, 6_000)
     const loop = monitorEventLoopDelay({ resolution: 10 })
@@ -74,7 +77,13 @@ async function main() {
     const lead = Math.max(12_000, N * 6)
     const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined
     profiler?.connect()
+    let perf: ChildProcess | undefined
     setTimeout(() => {
+      // System-wide samples of the drain (kernel, Postgres and Node), e.g. BENCH_PERF=/tmp/perf.data.
+      if (process.env.BENCH_PERF)
+        perf = spawn('perf', ['record', '-a', '-g', '-F', '999', '-o', process.env.BENCH_PERF], {
+          stdio: 'ignore',
+        })
       if (profiler)
         void profiler.post('Profiler.enable').then(() => profiler.post('Profiler.start'))
       timing = true
@@ -85,6 +94,7 @@ async function main() {
     }, lead - 50)
     const result = await runBulk(world, receiver, monitor, 'tp', N, lead)
     timing = false
+    perf?.kill('SIGINT')
     if (profiler && process.env.BENCH_CPU_PROFILE) {
       const { profile } = await profiler.post('Profiler.stop')
       writeFileSync(process.env.BENCH_CPU_PROFILE, JSON.stringify(profile))

@@ -29,9 +29,14 @@ const RETENTION_SECONDS = 30 * 24 * 3600
 const SWEEP_INTERVAL_MS = 60_000
 /** Claims run on their own connections; one claim transaction at a time per queue is enough. */
 const CLAIM_POOL_SIZE = 3
-/** Outcomes per recording transaction, and such transactions at once (bench/record-cost.ts). */
-const RECORD_BATCH_SIZE = 50
-const RECORD_CONCURRENCY = 3
+/**
+ * Outcomes are recorded by one transaction at a time, each taking everything that finished meanwhile
+ * (up to this many). Under load the batches grow by themselves, and every commit (a WAL flush) and
+ * every statement is shared by more attempts: the database time per attempt fell by a third against
+ * 3 transactions of at most 50 (bench/investigate.ts, PROJECT_INFO.md → Performance).
+ */
+const RECORD_BATCH_SIZE = 500
+const RECORD_CONCURRENCY = 1
 
 export interface RuntimeOptions {
   config: Config

@@ -7,6 +7,10 @@ export interface Queryable {
     text: string,
     values?: unknown[],
   ): Promise<pg.QueryResult<R>>
+  /** With a `name`, the statement is parsed once per connection (the engine's hot statements). */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    config: pg.QueryConfig,
+  ): Promise<pg.QueryResult<R>>
 }
 
 export type Pool = pg.Pool

@@ -6,12 +6,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Job, PgBoss } from 'pg-boss'
 import type { Queryable } from '../../db/pool.ts'
-import {
-  abandonRunningAttempts,
-  findSucceededOccurrences,
-  insertExecutions,
-} from '../repository/executions.ts'
-import { applyClaimUpdates, type ClaimUpdate } from '../repository/job-engine.ts'
+import { abandonRunningAttempts, findSucceededOccurrences } from '../repository/executions.ts'
+import { type ClaimUpdate, writeClaims } from '../repository/job-engine.ts'
 import { findJobsForUpdate, type JobRecord } from '../repository/jobs.ts'
 import { JOB_STATUS } from '../states.ts'
 import { nextOccurrence } from '../timing/index.ts'
@@ -71,10 +67,10 @@ export async function claimOccurrences(
       j,
     ]),
   )
-  const succeeded = await findSucceededOccurrences(
-    tx,
-    fetched.map((f) => f.id),
-  )
+  // Only a redelivered occurrence (pg-boss retry or expiry) can have run before; first deliveries,
+  // the usual case, skip the lookup.
+  const redelivered = fetched.filter((f) => f.retryCount > 0).map((f) => f.id)
+  const succeeded = await findSucceededOccurrences(tx, redelivered)
 
   const claimed: ClaimedAttempt[] = []
   const skippedIds: string[] = []
@@ -140,7 +136,7 @@ export async function claimOccurrences(
     now,
     'The process running this attempt stopped before it finished; it was retried.',
   )
-  await insertExecutions(
+  await writeClaims(
     tx,
     claimed.map((c) => ({
       id: c.executionId,
@@ -152,8 +148,9 @@ export async function claimOccurrences(
       startedAt: c.startedAt,
       latenessMs: c.latenessMs,
     })),
+    [...updates.values()],
+    now,
   )
-  await applyClaimUpdates(tx, [...updates.values()], now)
   if (next.length > 0) await enqueueOccurrences(boss, tx, next, settings)
   if (skippedIds.length > 0)
     await boss.complete(queue, skippedIds, { skipped: true }, { db: bossDb(tx) })

@@ -8,8 +8,8 @@
  */
 import type { PgBoss } from 'pg-boss'
 import type { Queryable } from '../../db/pool.ts'
-import { type ExecutionOutcome, finishExecutions } from '../repository/executions.ts'
-import { settleFinishedJobs } from '../repository/job-engine.ts'
+import type { ExecutionOutcome } from '../repository/executions.ts'
+import { writeOutcomes } from '../repository/job-engine.ts'
 import { JOB_STATUS } from '../states.ts'
 import { bossDb, deferredOccurrenceId } from './boss.ts'
 import type { ClaimedAttempt } from './claim.ts'
@@ -50,16 +50,13 @@ export async function recordOutcomes(
   delivery: DeliverySettings,
 ): Promise<void> {
   if (finished.length === 0) return
-  await finishExecutions(
-    tx,
-    finished.map(({ attempt, outcome }) => ({ id: attempt.executionId, outcome })),
-  )
   // The last scheduled occurrence of a job decides its final status once it is settled.
   const settling = finished.filter(
     ({ attempt, outcome }) => !attempt.manual && isFinalAttempt(attempt, outcome),
   )
-  await settleFinishedJobs(
+  await writeOutcomes(
     tx,
+    finished.map(({ attempt, outcome }) => ({ id: attempt.executionId, outcome })),
     settling.map(({ attempt, outcome }) => ({
       id: attempt.job.id,
       generation: attempt.bossJob.data.generation,

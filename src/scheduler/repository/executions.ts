@@ -1,4 +1,7 @@
-/** All SQL for job_executions: one row per attempt, written at claim time and finished when the attempt ends. */
+/**
+ * SQL for job_executions: one row per attempt, opened at claim time and finished when the attempt ends
+ * (both written by the engine's combined statements in job-engine.ts), read here.
+ */
 import type { ActionResult } from '../../actions/types.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { ExecutionStatus } from '../states.ts'
@@ -65,31 +68,6 @@ function mapExecutionRow(row: Record<string, any>): ExecutionRecord {
   }
 }
 
-/** Inserts running attempts in one statement. A repeated (boss_job_id, attempt) is skipped, not an error. */
-export async function insertExecutions(
-  db: Queryable,
-  rows: readonly NewExecution[],
-): Promise<void> {
-  if (rows.length === 0) return
-  await db.query(
-    `insert into job_executions (id, job_id, boss_job_id, occurrence_at, manual, attempt, status, started_at, lateness_ms)
-     select id, job_id, boss_job_id, occurrence_at, manual, attempt, 'running', started_at, lateness_ms
-     from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::bool[], $6::int[], $7::timestamptz[], $8::int[])
-       as r(id, job_id, boss_job_id, occurrence_at, manual, attempt, started_at, lateness_ms)
-     on conflict (boss_job_id, attempt) do nothing`,
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.jobId),
-      rows.map((r) => r.bossJobId),
-      rows.map((r) => r.occurrenceAt),
-      rows.map((r) => r.manual),
-      rows.map((r) => r.attempt),
-      rows.map((r) => r.startedAt),
-      rows.map((r) => r.latenessMs),
-    ],
-  )
-}
-
 /**
  * Marks attempts of these occurrences still `running` as failed: their process stopped (crash, kill)
  * and pg-boss expired the claim. Returns how many rows it closed.
@@ -121,35 +99,6 @@ export async function findSucceededOccurrences(
     [bossJobIds],
   )
   return new Set(result.rows.map((r) => r.boss_job_id))
-}
-
-/** Finishes one attempt. Returns false when the row was no longer running (already closed elsewhere). */
-export async function finishExecution(
-  db: Queryable,
-  id: string,
-  outcome: ExecutionOutcome,
-): Promise<boolean> {
-  const result = await db.query(
-    `update job_executions set status = $2, finished_at = $3, duration_ms = $4, request_summary = $5,
-       response_status = $6, response_headers = $7, response_body = $8, response_truncated = $9, output = $10,
-       error_class = $11, error_message = $12
-     where id = $1 and status = 'running'`,
-    [
-      id,
-      outcome.status,
-      outcome.finishedAt,
-      Math.round(outcome.durationMs),
-      outcome.requestSummary ?? null,
-      outcome.responseStatus ?? null,
-      outcome.responseHeaders ?? null,
-      outcome.responseBody ?? null,
-      outcome.responseTruncated ?? null,
-      outcome.output ?? null,
-      outcome.errorClass ?? null,
-      outcome.errorMessage ?? null,
-    ],
-  )
-  return (result.rowCount ?? 0) > 0
 }
 
 export async function findExecution(db: Queryable, id: string): Promise<ExecutionRecord | null> {
@@ -196,40 +145,4 @@ export async function sweepStaleAttempts(
     [now, graceMs],
   )
   return result.rows.map((r) => ({ id: r.id, jobId: r.job_id, attempt: r.attempt }))
-}
-
-/** Finishes many attempts in one statement (see engine/record-batch.ts); rows no longer running are left alone. */
-export async function finishExecutions(
-  db: Queryable,
-  rows: readonly { id: string; outcome: ExecutionOutcome }[],
-): Promise<void> {
-  if (rows.length === 0) return
-  const json = (value: unknown) =>
-    value === undefined || value === null ? null : JSON.stringify(value)
-  await db.query(
-    `update job_executions x set status = u.status, finished_at = u.finished_at, duration_ms = u.duration_ms,
-       request_summary = u.request_summary::jsonb, response_status = u.response_status,
-       response_headers = u.response_headers::jsonb, response_body = u.response_body,
-       response_truncated = u.response_truncated, output = u.output::jsonb,
-       error_class = u.error_class, error_message = u.error_message
-     from unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::int[], $7::text[],
-                 $8::text[], $9::bool[], $10::text[], $11::text[], $12::text[])
-       as u(id, status, finished_at, duration_ms, request_summary, response_status, response_headers,
-            response_body, response_truncated, output, error_class, error_message)
-     where x.id = u.id and x.status = 'running'`,
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.outcome.status),
-      rows.map((r) => r.outcome.finishedAt),
-      rows.map((r) => Math.round(r.outcome.durationMs)),
-      rows.map((r) => json(r.outcome.requestSummary)),
-      rows.map((r) => r.outcome.responseStatus ?? null),
-      rows.map((r) => json(r.outcome.responseHeaders)),
-      rows.map((r) => r.outcome.responseBody ?? null),
-      rows.map((r) => r.outcome.responseTruncated ?? null),
-      rows.map((r) => json(r.outcome.output)),
-      rows.map((r) => r.outcome.errorClass ?? null),
-      rows.map((r) => r.outcome.errorMessage ?? null),
-    ],
-  )
 }

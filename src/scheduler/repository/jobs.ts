@@ -162,10 +162,11 @@ export async function findJobsForUpdate(
   ids: readonly string[],
 ): Promise<JobRecord[]> {
   // No join to the last execution: the engine does not need it, and this runs for every claim.
-  const result = await db.query(
-    `select ${DEFINITION_COLUMNS} from scheduled_jobs j where j.id = any($1::uuid[]) order by j.id for update`,
-    [ids],
-  )
+  const result = await db.query({
+    name: 'engine-lock-jobs',
+    text: `select ${DEFINITION_COLUMNS} from scheduled_jobs j where j.id = any($1::uuid[]) order by j.id for update`,
+    values: [ids],
+  })
   return result.rows.map(mapJobRow)
 }
 
