@@ -42,7 +42,7 @@ export function createSchedulerMetrics(
 ): SchedulerMetrics {
   new Gauge({
     name: 'scheduler_due_not_started',
-    help: 'Scheduled occurrences that are due but have not started',
+    help: 'Occurrences (scheduled, retries, manual runs) due over a second ago that no worker has started',
     registers: [registry],
     async collect() {
       try {

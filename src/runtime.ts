@@ -17,9 +17,9 @@ import {
 import type { Logger } from './logger.ts'
 import { createSchedulerMetrics, type Metrics } from './metrics.ts'
 import { createAddressPolicy, createOutboundClient, type HostResolver } from './outbound/index.ts'
-import { createBoss } from './scheduler/engine/boss.ts'
+import { createBoss, queueName } from './scheduler/engine/boss.ts'
+import { countDueNotStarted } from './scheduler/engine/boss-backlog.ts'
 import { createEngine, type Engine } from './scheduler/engine/index.ts'
-import { countOverdue } from './scheduler/repository/job-engine.ts'
 import { createSchedulerService, type SchedulerService } from './scheduler/service/index.ts'
 import type { Clock } from './time/clock.ts'
 
@@ -102,7 +102,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     superviseIntervalSeconds: config.scheduler.superviseIntervalSeconds,
   })
   const schedulerMetrics = createSchedulerMetrics(options.metrics.registry, () =>
-    countOverdue(pool, new Date(clock.now().getTime() - 1_000)),
+    countDueNotStarted(
+      pool,
+      registry.kinds().map(queueName),
+      new Date(clock.now().getTime() - 1_000),
+    ),
   )
   const engine = createEngine({
     pool,

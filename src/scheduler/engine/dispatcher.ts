@@ -9,8 +9,8 @@ import { withTransaction } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
 import type { Clock } from '../../time/clock.ts'
 import type { ExecutionOutcome } from '../repository/executions.ts'
-import { findEarliestNextRun } from '../repository/job-engine.ts'
 import { bossDb, type OccurrenceData } from './boss.ts'
+import { findNextStart } from './boss-backlog.ts'
 import { type ClaimedAttempt, claimOccurrences } from './claim.ts'
 import type { DeliverySettings } from './occurrences.ts'
 import { createOutcomeRecorder } from './outcome-recorder.ts'
@@ -163,7 +163,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    */
   async function planNextWake(fetchedFrom: Date) {
     const horizon = new Date(deps.clock.now().getTime() + settings.pollIntervalMs)
-    const earliest = await findEarliestNextRun(deps.claimPool, fetchedFrom, horizon)
+    const earliest = await findNextStart(deps.claimPool, deps.queues, fetchedFrom, horizon)
     if (earliest) wake(earliest)
   }
 

@@ -1,6 +1,6 @@
 /**
  * The statements the engine runs on the scheduler tables: what a claim writes, what recording a batch
- * of outcomes writes, the wake-up and metrics reads, and settling jobs. Definition CRUD lives in
+ * of outcomes writes, and settling jobs whose process died. Definition CRUD lives in
  * jobs.ts and execution reads in executions.ts. Every write is one set-based statement for a whole
  * batch, prepared once per connection (`name`): claims and recordings run hundreds of times a second.
  */
@@ -131,29 +131,6 @@ export async function writeOutcomes(
       now,
     ],
   })
-}
-
-/** Earliest pending due time after `after`, for the precise wake-up timer; null when none. */
-export async function findEarliestNextRun(
-  db: Queryable,
-  after: Date,
-  before: Date,
-): Promise<Date | null> {
-  const result = await db.query<{ at: Date | null }>(
-    `select min(next_run_at) as at from scheduled_jobs
-     where status = 'scheduled' and next_run_at > $1 and next_run_at <= $2`,
-    [after, before],
-  )
-  return result.rows[0]?.at ?? null
-}
-
-/** Scheduled occurrences already due but not started (a metrics gauge). */
-export async function countOverdue(db: Queryable, before: Date): Promise<number> {
-  const result = await db.query<{ n: number }>(
-    `select count(*)::int as n from scheduled_jobs where status = 'scheduled' and next_run_at < $1`,
-    [before],
-  )
-  return result.rows[0]?.n ?? 0
 }
 
 /**
