@@ -27,8 +27,9 @@ export const USER_AGENT = 'agent-tool-server/0.1 (+scheduler)'
 /** A due occurrence may wait this long for a worker (e.g. all servers down) before pg-boss drops it. */
 const RETENTION_SECONDS = 30 * 24 * 3600
 const SWEEP_INTERVAL_MS = 60_000
-/** Claims run on their own connections; one claim transaction at a time per queue is enough. */
-const CLAIM_POOL_SIZE = 3
+/** Claim transactions at once; their pool has one more connection for wake-up planning. */
+const CLAIM_CONCURRENCY = 2
+const CLAIM_POOL_SIZE = CLAIM_CONCURRENCY + 1
 /**
  * Outcomes are recorded by one transaction at a time, each taking everything that finished meanwhile
  * (up to this many). Under load the batches grow by themselves, and every commit (a WAL flush) and
@@ -121,6 +122,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       dispatch: {
         pollIntervalMs: config.scheduler.pollIntervalMs,
         batchSize: config.scheduler.batchSize,
+        claimConcurrency: CLAIM_CONCURRENCY,
         maxInFlight: config.scheduler.maxInFlight,
         recordRetryMs: (expiryGraceSeconds / 2) * 1000,
         recordBatchSize: RECORD_BATCH_SIZE,

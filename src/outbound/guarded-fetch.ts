@@ -1,7 +1,7 @@
 // The outbound HTTP client for webhook calls: SSRF-guarded, time- and size-limited, redirects re-checked per hop.
 
 import type { Readable } from 'node:stream'
-import { Agent } from 'undici'
+import { Agent, type Dispatcher } from 'undici'
 import type { AddressPolicy } from './address-policy.ts'
 import {
   createGuardedConnector,
@@ -240,7 +240,7 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
           continue
         }
 
-        const read = await readLimited(res.body, maxBytes)
+        const read = await readBody(res.body, maxBytes, res.headers['content-length'])
         return {
           status: res.statusCode,
           headers: resultHeaders(res.headers),
@@ -298,6 +298,22 @@ function resultHeaders(raw: Record<string, string | string[] | undefined>): Reco
     if (value !== undefined) out[name] = value
   }
   return out
+}
+
+/**
+ * Reads the body, keeping at most `limit` bytes. A body whose declared length fits (most webhook
+ * answers) is read in one go; HTTP framing guarantees no more arrives. Otherwise it is streamed.
+ */
+function readBody(
+  body: Dispatcher.ResponseData['body'],
+  limit: number,
+  contentLength: string | string[] | undefined,
+): Promise<{ text: string; truncated: boolean }> {
+  const declared = typeof contentLength === 'string' ? Number(contentLength) : Number.NaN
+  if (Number.isSafeInteger(declared) && declared <= limit) {
+    return body.text().then((text) => ({ text, truncated: false }))
+  }
+  return readLimited(body, limit)
 }
 
 /** Reads at most `limit` bytes; stops downloading (destroying the stream) once it has more. */

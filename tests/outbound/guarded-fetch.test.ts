@@ -187,6 +187,28 @@ describe('guarded fetch responses', () => {
     assert.equal(result.bodyTruncated, false)
   })
 
+  it('reads a chunked body without a declared length up to the limit', async () => {
+    const server = await startServer((_req, res) => {
+      res.write('first,')
+      setTimeout(() => res.end('second'), 20)
+    })
+    const whole = await client(['127.0.0.1/32']).request({
+      url: server.origin,
+      method: 'GET',
+      timeoutMs: 2000,
+    })
+    assert.equal(whole.body, 'first,second')
+    assert.equal(whole.bodyTruncated, false)
+    const cut = await client(['127.0.0.1/32']).request({
+      url: server.origin,
+      method: 'GET',
+      timeoutMs: 2000,
+      maxResponseBytes: 8,
+    })
+    assert.equal(cut.body, 'first,se')
+    assert.equal(cut.bodyTruncated, true)
+  })
+
   it('cuts a truncated body on a UTF-8 character boundary', async () => {
     const server = await startServer((_req, res) => res.end('ééééé'))
     const result = await client(['127.0.0.1/32']).request({

@@ -21,6 +21,8 @@ export interface DispatchSettings {
   pollIntervalMs: number
   /** Occurrences claimed per transaction. */
   batchSize: number
+  /** Claim transactions at once (each holds a claim-pool connection). */
+  claimConcurrency: number
   /** Attempts running at once in this process. */
   maxInFlight: number
   /** How long to keep retrying to record an outcome while the database is unreachable. */
@@ -134,21 +136,46 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return passing
   }
 
+  /** Slots promised to claims in progress, so parallel claimers never overshoot maxInFlight. */
+  let reserved = 0
+
+  /**
+   * Claims from `queue` with up to claimConcurrency transactions at once: each claim spends most of its
+   * time waiting on round trips, and running them side by side (pg-boss's SKIP LOCKED keeps their
+   * batches apart) keeps the actions fed while another batch is being claimed.
+   */
   async function drainQueue(queue: string) {
+    // Every claimer settles before the pass ends (stop() waits for the pass, so none can launch an
+    // attempt after it); then the first failure, if any, is reported.
+    const loops = await Promise.allSettled(
+      Array.from({ length: settings.claimConcurrency }, () => claimLoop(queue)),
+    )
+    const failed = loops.find((loop) => loop.status === 'rejected')
+    if (failed) throw failed.reason
+  }
+
+  async function claimLoop(queue: string) {
     for (;;) {
-      const room = Math.min(settings.batchSize, settings.maxInFlight - running.size)
+      const room = Math.min(settings.batchSize, settings.maxInFlight - running.size - reserved)
       if (room <= 0 || stopping) return
-      const { claimed, fetchedCount } = await withTransaction(deps.claimPool, async (tx) => {
-        const fetched = (await deps.boss.fetch<OccurrenceData>(queue, {
-          batchSize: room,
-          db: bossDb(tx),
-        })) as Job<OccurrenceData>[]
-        // Read after the fetch: pg-boss released these at the database's now, so a clock read before
-        // it could record started_at (and lateness) a few ms before the due time.
-        const now = deps.clock.now()
-        const result = await claimOccurrences(deps.boss, tx, queue, fetched, now, deps.delivery)
-        return { claimed: result.claimed, fetchedCount: fetched.length }
-      })
+      reserved += room
+      let claimed: ClaimedAttempt[]
+      let fetchedCount: number
+      try {
+        ;({ claimed, fetchedCount } = await withTransaction(deps.claimPool, async (tx) => {
+          const fetched = (await deps.boss.fetch<OccurrenceData>(queue, {
+            batchSize: room,
+            db: bossDb(tx),
+          })) as Job<OccurrenceData>[]
+          // Read after the fetch: pg-boss released these at the database's now, so a clock read before
+          // it could record started_at (and lateness) a few ms before the due time.
+          const now = deps.clock.now()
+          const result = await claimOccurrences(deps.boss, tx, queue, fetched, now, deps.delivery)
+          return { claimed: result.claimed, fetchedCount: fetched.length }
+        }))
+      } finally {
+        reserved -= room
+      }
       for (const attempt of claimed) launch(attempt)
       // A short batch means the queue has nothing more due right now.
       if (fetchedCount < room) return

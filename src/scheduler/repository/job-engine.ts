@@ -20,7 +20,8 @@ export interface ClaimUpdate {
 
 /**
  * Opens the claimed attempts (`running` execution rows; a repeated (boss_job_id, attempt) is skipped)
- * and advances their jobs, in one statement.
+ * and advances their jobs, in one statement. Rows travel as one JSON parameter per table: pg's
+ * per-element array escaping cost more than the statement itself for a batch of hundreds.
  */
 export async function writeClaims(
   db: Queryable,
@@ -34,8 +35,8 @@ export async function writeClaims(
     text: `with opened as (
        insert into job_executions (id, job_id, boss_job_id, occurrence_at, manual, attempt, status, started_at, lateness_ms)
        select id, job_id, boss_job_id, occurrence_at, manual, attempt, 'running', started_at, lateness_ms
-       from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::bool[], $6::int[], $7::timestamptz[], $8::int[])
-         as r(id, job_id, boss_job_id, occurrence_at, manual, attempt, started_at, lateness_ms)
+       from json_to_recordset($1::json) as r(id uuid, job_id uuid, boss_job_id uuid,
+         occurrence_at timestamptz, manual boolean, attempt int, started_at timestamptz, lateness_ms int)
        on conflict (boss_job_id, attempt) do nothing
      )
      update scheduled_jobs j set
@@ -43,28 +44,46 @@ export async function writeClaims(
        next_run_at = case when u.set_next then u.next_run_at else j.next_run_at end,
        occurrences_planned = u.occurrences_planned,
        last_execution_id = u.last_execution_id,
-       updated_at = $9
-     from unnest($10::uuid[], $11::int[], $12::bool[], $13::timestamptz[], $14::int[], $15::uuid[])
-       as u(id, run_increment, set_next, next_run_at, occurrences_planned, last_execution_id)
+       updated_at = $3
+     from json_to_recordset($2::json) as u(id uuid, run_increment int, set_next boolean,
+       next_run_at timestamptz, occurrences_planned int, last_execution_id uuid)
      where j.id = u.id`,
     values: [
-      executions.map((r) => r.id),
-      executions.map((r) => r.jobId),
-      executions.map((r) => r.bossJobId),
-      executions.map((r) => r.occurrenceAt),
-      executions.map((r) => r.manual),
-      executions.map((r) => r.attempt),
-      executions.map((r) => r.startedAt),
-      executions.map((r) => r.latenessMs),
+      JSON.stringify(
+        executions.map((r) => ({
+          id: r.id,
+          job_id: r.jobId,
+          boss_job_id: r.bossJobId,
+          occurrence_at: r.occurrenceAt,
+          manual: r.manual,
+          attempt: r.attempt,
+          started_at: r.startedAt,
+          lateness_ms: r.latenessMs,
+        })),
+      ),
+      JSON.stringify(
+        updates.map((u) => ({
+          id: u.id,
+          run_increment: u.runIncrement,
+          set_next: u.nextRunAt !== undefined,
+          next_run_at: u.nextRunAt ?? null,
+          occurrences_planned: u.occurrencesPlanned,
+          last_execution_id: u.lastExecutionId,
+        })),
+      ),
       now,
-      updates.map((u) => u.id),
-      updates.map((u) => u.runIncrement),
-      updates.map((u) => u.nextRunAt !== undefined),
-      updates.map((u) => u.nextRunAt ?? null),
-      updates.map((u) => u.occurrencesPlanned),
-      updates.map((u) => u.lastExecutionId),
     ],
   })
+}
+
+/**
+ * JSON text for a parameter Postgres reads as json/jsonb/text: a NUL character (a binary response
+ * body, a stray byte in an error) is valid JSON but rejected by Postgres text and jsonb, which would
+ * make the whole batch unrecordable; it becomes U+FFFD. A `\\u0000` that is itself escaped text (an
+ * odd number of backslashes before it) is left alone.
+ */
+export function toPostgresJson(value: unknown): string {
+  return JSON.stringify(value).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd')
 }
 
 export interface FinishedExecution {
@@ -80,13 +99,11 @@ export interface SettlingJob {
   status: JobStatus
 }
 
-const json = (value: unknown) =>
-  value === undefined || value === null ? null : JSON.stringify(value)
-
 /**
  * Finishes attempts (rows no longer `running` are left alone) and settles the jobs whose last
  * scheduled occurrence ended: only jobs still `scheduled`, with nothing pending and the same
- * generation change. One statement for a whole batch (see engine/record-batch.ts).
+ * generation change. One statement for a whole batch (see engine/record-batch.ts); rows travel as
+ * JSON, as in writeClaims.
  */
 export async function writeOutcomes(
   db: Queryable,
@@ -99,35 +116,36 @@ export async function writeOutcomes(
     name: 'engine-write-outcomes',
     text: `with finished as (
        update job_executions x set status = u.status, finished_at = u.finished_at, duration_ms = u.duration_ms,
-         request_summary = u.request_summary::jsonb, response_status = u.response_status,
-         response_headers = u.response_headers::jsonb, response_body = u.response_body,
-         response_truncated = u.response_truncated, output = u.output::jsonb,
+         request_summary = u.request_summary, response_status = u.response_status,
+         response_headers = u.response_headers, response_body = u.response_body,
+         response_truncated = u.response_truncated, output = u.output,
          error_class = u.error_class, error_message = u.error_message
-       from unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::int[], $7::text[],
-                   $8::text[], $9::bool[], $10::text[], $11::text[], $12::text[])
-         as u(id, status, finished_at, duration_ms, request_summary, response_status, response_headers,
-              response_body, response_truncated, output, error_class, error_message)
+       from json_to_recordset($1::json) as u(id uuid, status text, finished_at timestamptz, duration_ms int,
+         request_summary jsonb, response_status int, response_headers jsonb, response_body text,
+         response_truncated boolean, output jsonb, error_class text, error_message text)
        where x.id = u.id and x.status = 'running'
      )
-     update scheduled_jobs j set status = s.status, updated_at = $16
-     from unnest($13::uuid[], $14::int[], $15::text[]) as s(id, generation, status)
+     update scheduled_jobs j set status = s.status, updated_at = $3
+     from json_to_recordset($2::json) as s(id uuid, generation int, status text)
      where j.id = s.id and j.generation = s.generation and j.status = 'scheduled' and j.next_run_at is null`,
     values: [
-      finished.map((r) => r.id),
-      finished.map((r) => r.outcome.status),
-      finished.map((r) => r.outcome.finishedAt),
-      finished.map((r) => Math.round(r.outcome.durationMs)),
-      finished.map((r) => json(r.outcome.requestSummary)),
-      finished.map((r) => r.outcome.responseStatus ?? null),
-      finished.map((r) => json(r.outcome.responseHeaders)),
-      finished.map((r) => r.outcome.responseBody ?? null),
-      finished.map((r) => r.outcome.responseTruncated ?? null),
-      finished.map((r) => json(r.outcome.output)),
-      finished.map((r) => r.outcome.errorClass ?? null),
-      finished.map((r) => r.outcome.errorMessage ?? null),
-      settling.map((r) => r.id),
-      settling.map((r) => r.generation),
-      settling.map((r) => r.status),
+      toPostgresJson(
+        finished.map(({ id, outcome }) => ({
+          id,
+          status: outcome.status,
+          finished_at: outcome.finishedAt,
+          duration_ms: Math.round(outcome.durationMs),
+          request_summary: outcome.requestSummary ?? null,
+          response_status: outcome.responseStatus ?? null,
+          response_headers: outcome.responseHeaders ?? null,
+          response_body: outcome.responseBody ?? null,
+          response_truncated: outcome.responseTruncated ?? null,
+          output: outcome.output ?? null,
+          error_class: outcome.errorClass ?? null,
+          error_message: outcome.errorMessage ?? null,
+        })),
+      ),
+      JSON.stringify(settling),
       now,
     ],
   })

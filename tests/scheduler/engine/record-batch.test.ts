@@ -66,4 +66,30 @@ describe('recording outcomes in batches', () => {
     assert.equal(running.rowCount, 0)
     assert.equal(receiver.requests.length, 132)
   })
+
+  it('records a response body with a NUL character (Postgres rejects it) as U+FFFD', async () => {
+    receiver.respond = (req) =>
+      req.path === '/nul' ? { status: 500, body: 'bin\u0000ary' } : { status: 200 }
+    const { job } = await scheduler.runtime.service.createJob(
+      'webhook',
+      { name: 'nul body', delay: '1s', url: `${receiver.url}/nul`, max_attempts: 1 },
+      { name: 'tests' },
+    )
+    await waitUntil(
+      'the attempt is recorded',
+      async () => {
+        const result = await scheduler.pool.query(
+          `select 1 from job_executions where job_id = $1 and status <> 'running'`,
+          [job.id],
+        )
+        return result.rowCount === 1
+      },
+      10_000,
+    )
+    const row = await scheduler.pool.query<{ status: string; response_body: string }>(
+      'select status, response_body from job_executions where job_id = $1',
+      [job.id],
+    )
+    assert.deepEqual(row.rows, [{ status: 'failed', response_body: 'bin\ufffdary' }])
+  })
 })

@@ -87,6 +87,7 @@ before(async () => {
       dispatch: {
         pollIntervalMs: 100,
         batchSize: 10,
+        claimConcurrency: 2,
         maxInFlight: 10,
         recordRetryMs: 5_000,
         recordBatchSize: 50,
