@@ -64,6 +64,8 @@ export interface Dispatcher {
 
 /** Timers fire a little early or late; aiming slightly after the due time avoids an empty fetch. */
 const TIMER_SLACK_MS = 2
+/** Attempts started per event-loop turn when a claimed batch is launched. */
+const LAUNCH_SLICE = 25
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { settings, logger } = deps
@@ -173,10 +175,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           const result = await claimOccurrences(deps.boss, tx, queue, fetched, now, deps.delivery)
           return { claimed: result.claimed, fetchedCount: fetched.length }
         }))
-      } finally {
+      } catch (err) {
         reserved -= room
+        throw err
       }
-      for (const attempt of claimed) launch(attempt)
+      // Unused slots go back now; each claimed attempt keeps its slot reserved until it is running.
+      reserved -= room - claimed.length
+      // Launched in slices: starting hundreds of requests in one go held the event loop for tens of
+      // ms, and every database round trip of the other claimer and the recorder waited behind it.
+      for (let i = 0; i < claimed.length; i += LAUNCH_SLICE) {
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve))
+        for (const attempt of claimed.slice(i, i + LAUNCH_SLICE)) {
+          reserved -= 1
+          launch(attempt)
+        }
+      }
       // A short batch means the queue has nothing more due right now.
       if (fetchedCount < room) return
     }

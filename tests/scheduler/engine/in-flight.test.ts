@@ -8,9 +8,10 @@ let scheduler: TestScheduler
 let receiver: WebhookReceiver
 
 before(async () => {
-  // Small batches and room, so the two parallel claimers must share the in-flight limit.
+  // A batch larger than one launch slice (25) and a limit just above it: the second claimer may only
+  // take what is left while the first one is still launching its batch.
   scheduler = await startTestScheduler('engine_in_flight', {
-    env: { SCHEDULER_BATCH_SIZE: '3', SCHEDULER_MAX_IN_FLIGHT: '5' },
+    env: { SCHEDULER_BATCH_SIZE: '40', SCHEDULER_MAX_IN_FLIGHT: '45' },
   })
   receiver = await startWebhookReceiver()
 })
@@ -21,6 +22,7 @@ after(async () => {
 
 describe('attempts in flight', () => {
   it('never runs more than SCHEDULER_MAX_IN_FLIGHT at once, and runs every occurrence once', async () => {
+    const jobs = 120
     let open = 0
     let most = 0
     const server = receiver
@@ -29,31 +31,31 @@ describe('attempts in flight', () => {
       most = Math.max(most, open)
       setTimeout(() => {
         open -= 1
-      }, 150)
-      return { status: 200, delayMs: 150 }
+      }, 300)
+      return { status: 200, delayMs: 300 }
     }
-    const runAt = new Date(Date.now() + 1_500).toISOString()
-    for (let i = 0; i < 24; i++) {
+    const runAt = new Date(Date.now() + 3_000).toISOString()
+    for (let i = 0; i < jobs; i++) {
       await scheduler.runtime.service.createJob(
         'webhook',
         { name: `slow ${i}`, run_at: runAt, url: `${receiver.url}/slow/${i}` },
         { name: 'tests' },
       )
     }
-    await receiver.waitFor(24, 15_000)
+    await receiver.waitFor(jobs, 20_000)
     await waitUntil(
       'every attempt recorded',
       async () => {
         const result = await scheduler.pool.query<{ n: number }>(
           `select count(*)::int as n from job_executions where status = 'succeeded'`,
         )
-        return result.rows[0]?.n === 24
+        return result.rows[0]?.n === jobs
       },
       10_000,
     )
-    assert.ok(most <= 5, `at most 5 requests were open at once, saw ${most}`)
-    assert.ok(most >= 4, `the limit was used, not just one at a time (saw ${most})`)
+    assert.ok(most <= 45, `at most 45 requests were open at once, saw ${most}`)
+    assert.ok(most >= 40, `the limit was used, not one batch at a time (saw ${most})`)
     const paths = receiver.requests.map((r) => r.path)
-    assert.equal(new Set(paths).size, 24)
+    assert.equal(new Set(paths).size, jobs)
   })
 })
