@@ -111,6 +111,8 @@ async function main() {
         scheduler: world.config.scheduler,
         per_second_from_due: round(result.per_second_from_due, 0),
         all_started_ms: round(result.all_started_ms, 0),
+        all_finished_ms: round(result.all_finished_ms, 0),
+        receiver_last_ms: round(result.receiver_last_ms, 0),
         all_completed_ms: round(result.all_completed_ms, 0),
         pool_wait: summarize(world.probe.waits),
         wall_s: round(wall, 2),

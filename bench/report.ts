@@ -20,16 +20,27 @@ export interface BenchSettings {
     supervise_interval_s: number
   }
   env: Record<string, string>
-  n: { once: number; cron_runs: number; burst: number; raw: number; ours: number }
+  n: { once: number; cron_runs: number; burst: number; raw: number; ours: number; rounds: number }
   create_concurrency: number
+}
+
+/** One throughput round: every raw pg-boss variant, then our engine, back to back. */
+export interface ThroughputRound {
+  raw: RawResult[]
+  ours: BulkResult
+  /** Ours (due → last completed) / the round's best raw variant. */
+  ratio: number
 }
 
 export interface BenchResults {
   settings: BenchSettings
   lateness: LatenessResult
   burst: BulkResult
-  raw: RawResult[]
-  ours: BulkResult
+  /**
+   * Rounds alternate raw and ours so both see the same machine: on a shared 2-vCPU VM a single run
+   * of either moves by ±30 %. The target is judged on the median of the rounds' ratios.
+   */
+  rounds: ThroughputRound[]
   ratio: number
   targets: Record<string, boolean>
   total_s: number
@@ -108,7 +119,7 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     row([
       'N',
-      `once ${s.n.once} over 20 s, cron ${s.n.cron_runs} runs, burst ${s.n.burst}, raw ${s.n.raw}, ours ${s.n.ours}; createJob concurrency ${s.create_concurrency}`,
+      `once ${s.n.once} over 20 s, cron ${s.n.cron_runs} runs, burst ${s.n.burst}, throughput ${s.n.rounds} rounds of raw ${s.n.raw} and ours ${s.n.ours}; createJob concurrency ${s.create_concurrency}`,
     ]),
   )
   lines.push('', '### 1. Fire lateness (ms, due time → …)', '')
@@ -144,46 +155,42 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     `Created ${b.n} jobs in ${ms(b.create_ms)} ms (${round(b.n / (b.create_ms / 1000), 0)}/s) with run_at ${b.lead_ms} ms ahead (created before due: ${b.created_before_due}); failed ${b.failed}. Pool wait while draining: p50 ${ms(b.pool_wait.p50)} ms, p95 ${ms(b.pool_wait.p95)} ms, max ${ms(b.pool_wait.max)} ms over ${b.pool_wait.n} transactions.`,
   )
-  const o = r.ours
   lines.push('', `### 3. Throughput against the same receiver`, '')
   lines.push(
-    row(['system', 'settings', 'n', 'span (ms)', 'jobs/s']),
-    row(['---', '---', '---:', '---:', '---:']),
+    row(['round', 'system', 'settings', 'n', 'span (ms)', 'jobs/s', 'ratio']),
+    row(['---:', '---', '---', '---:', '---:', '---:', '---:']),
   )
-  for (const raw of r.raw) {
-    const w = raw.settings
+  r.rounds.forEach((round_, index) => {
+    for (const raw of round_.raw) {
+      const w = raw.settings
+      lines.push(
+        row([
+          index + 1,
+          'raw pg-boss work() (first start → last completed)',
+          `batch ${w.batchSize}, burst ${w.burstWhenBatchFull}, poll ${w.pollingIntervalSeconds} s, localConcurrency ${w.localConcurrency}, pool ${w.max}`,
+          raw.n,
+          ms(raw.span_ms),
+          round(raw.per_second, 0),
+          '',
+        ]),
+      )
+    }
+    const o = round_.ours
     lines.push(
       row([
-        'raw pg-boss work()',
-        `batch ${w.batchSize}, burst ${w.burstWhenBatchFull}, poll ${w.pollingIntervalSeconds} s, localConcurrency ${w.localConcurrency}, pool ${w.max}`,
-        raw.n,
-        ms(raw.span_ms),
-        round(raw.per_second, 0),
+        index + 1,
+        'ours (due → last completed)',
+        `batch ${e.batch_size}, max in flight ${e.max_in_flight}, poll ${e.poll_interval_ms} ms; all started ${ms(o.all_started_ms)} ms after due, failed ${o.failed}`,
+        o.n,
+        ms(o.all_completed_ms),
+        round(o.per_second_from_due, 0),
+        round(round_.ratio, 2),
       ]),
     )
-  }
-  lines.push(
-    row([
-      'ours (due → last completed)',
-      `batch ${e.batch_size}, max in flight ${e.max_in_flight}, poll ${e.poll_interval_ms} ms`,
-      o.n,
-      ms(o.all_completed_ms),
-      round(o.per_second_from_due, 0),
-    ]),
-  )
-  lines.push(
-    row([
-      'ours (first start → last completed)',
-      '',
-      o.n,
-      ms(o.all_completed_ms - o.first_start_ms),
-      round(o.per_second_from_first_start, 0),
-    ]),
-  )
-  const best = Math.max(...r.raw.map((x) => x.per_second))
+  })
   lines.push(
     '',
-    `Ratio ours (due → last completed) / best raw (first start → last completed): **${round(r.ratio, 2)}** (target ≥ ${TARGET_RATIO}: ${ok(r.targets.throughput_ratio ?? false)}; best raw ${round(best, 0)}/s). All ${o.n} started ${ms(o.all_started_ms)} ms after due; created in ${ms(o.create_ms)} ms with run_at ${o.lead_ms} ms ahead (created before due: ${o.created_before_due}); failed ${o.failed}. Pool wait while draining: p50 ${ms(o.pool_wait.p50)} ms, p95 ${ms(o.pool_wait.p95)} ms over ${o.pool_wait.n} transactions.`,
+    `Median ratio ours / best raw of the round: **${round(r.ratio, 2)}** (target ≥ ${TARGET_RATIO}: ${ok(r.targets.throughput_ratio ?? false)}; rounds ${r.rounds.map((x) => round(x.ratio, 2)).join(', ')}).`,
   )
   lines.push('', `Total run time ${round(r.total_s, 1)} s.`)
   return lines.join('\n')
