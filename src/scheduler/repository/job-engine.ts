@@ -121,8 +121,8 @@ export async function writeOutcomes(
          response_truncated = u.response_truncated, output = u.output,
          error_class = u.error_class, error_message = u.error_message
        from json_to_recordset($1::json) as u(id uuid, status text, finished_at timestamptz, duration_ms int,
-         request_summary jsonb, response_status int, response_headers jsonb, response_body text,
-         response_truncated boolean, output jsonb, error_class text, error_message text)
+         request_summary json, response_status int, response_headers json, response_body text,
+         response_truncated boolean, output json, error_class text, error_message text)
        where x.id = u.id and x.status = 'running'
      )
      update scheduled_jobs j set status = s.status, updated_at = $3
