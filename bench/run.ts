@@ -19,7 +19,7 @@ const N_ONCE = 200
 const CRON_RUNS = 15
 const N_BURST = 1_000
 const N_THROUGHPUT = Number(process.env.BENCH_N ?? 3_000)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 /** Matches createBoss in src/scheduler/engine/boss.ts (not exported). */
 const BOSS_POOL_MAX = 4
 

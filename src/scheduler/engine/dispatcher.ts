@@ -14,7 +14,7 @@ import { findNextStart } from './boss-backlog.ts'
 import { type ClaimedAttempt, claimOccurrences } from './claim.ts'
 import type { DeliverySettings } from './occurrences.ts'
 import { createOutcomeRecorder } from './outcome-recorder.ts'
-import { type RunAttemptDeps, runAttempt } from './run-attempt.ts'
+import { createShutdownNotice, type RunAttemptDeps, runAttempt } from './run-attempt.ts'
 
 export interface DispatchSettings {
   /** Backstop poll: retries, run-now and occurrences planned by other replicas are found by then. */
@@ -46,7 +46,7 @@ export interface DispatcherDeps {
   logger: Logger
   settings: DispatchSettings
   delivery: DeliverySettings
-  runner: Omit<RunAttemptDeps, 'shutdownSignal'>
+  runner: Omit<RunAttemptDeps, 'shutdown'>
   onClaimed?: (attempt: ClaimedAttempt) => void
   onFinished?: (attempt: ClaimedAttempt, outcome: ExecutionOutcome) => void
 }
@@ -69,7 +69,8 @@ const LAUNCH_SLICE = 25
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { settings, logger } = deps
-  const shutdown = new AbortController()
+  const shutdown = createShutdownNotice()
+  const runner: RunAttemptDeps = { ...deps.runner, shutdown: shutdown.notice }
   /** Attempts whose action is running: what maxInFlight limits. */
   const running = new Set<Promise<void>>()
   /** Finished attempts whose outcome is not committed yet. */
@@ -210,7 +211,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   function launch(attempt: ClaimedAttempt) {
     deps.onClaimed?.(attempt)
     const work = (async () => {
-      const outcome = await runAttempt({ ...deps.runner, shutdownSignal: shutdown.signal }, attempt)
+      const outcome = await runAttempt(runner, attempt)
       // The slot frees as soon as the action is done; waiting for the batch to commit as well
       // capped throughput at maxInFlight / (call + record latency) under load.
       const recorded = recorder

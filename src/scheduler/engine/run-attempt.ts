@@ -7,12 +7,44 @@ import type { ExecutionOutcome } from '../repository/executions.ts'
 import { ERROR_CLASS } from '../states.ts'
 import type { ClaimedAttempt } from './claim.ts'
 
+/**
+ * Shutdown giving up on running attempts. Not an AbortSignal: hundreds of attempts adding and removing
+ * a listener on one shared EventTarget cost a list walk each; a Set does not.
+ */
+export interface ShutdownNotice {
+  readonly aborted: boolean
+  /** Calls `listener` on abort; returns the function that unsubscribes it. */
+  onAbort(listener: () => void): () => void
+}
+
+/** A ShutdownNotice and the function that fires it (once). */
+export function createShutdownNotice(): { notice: ShutdownNotice; abort(): void } {
+  const listeners = new Set<() => void>()
+  let aborted = false
+  return {
+    notice: {
+      get aborted() {
+        return aborted
+      },
+      onAbort(listener) {
+        listeners.add(listener)
+        return () => listeners.delete(listener)
+      },
+    },
+    abort() {
+      if (aborted) return
+      aborted = true
+      for (const listener of [...listeners]) listener()
+    },
+  }
+}
+
 export interface RunAttemptDeps {
   registry: ActionRegistry
   clock: Clock
   logger: Logger
-  /** Aborted when shutdown gives up waiting. */
-  shutdownSignal: AbortSignal
+  /** Fires when shutdown gives up waiting. */
+  shutdown: ShutdownNotice
 }
 
 /** The attempt's identity on every log line about it. */
@@ -40,15 +72,23 @@ async function runAction(deps: RunAttemptDeps, attempt: ClaimedAttempt): Promise
   // one that does not, so a hung action can never hold its slot forever. One controller and one timer
   // per attempt: AbortSignal.timeout/any cost several times more on this hot path (GC-tracked links).
   const stop = new AbortController()
-  let timedOut = false
-  const backstop = setTimeout(() => {
+  let giveUp!: (result: ActionResult) => void
+  const abandoned = new Promise<ActionResult>((resolve) => {
+    giveUp = resolve
+  })
+  const abandon = (errorClass: string, errorMessage: string) => {
     if (stop.signal.aborted) return
-    timedOut = true
     stop.abort()
-  }, timeoutMs + BACKSTOP_MARGIN_MS)
-  const onShutdown = () => stop.abort()
-  if (deps.shutdownSignal.aborted) stop.abort()
-  else deps.shutdownSignal.addEventListener('abort', onShutdown, { once: true })
+    giveUp({ ok: false, requestSummary: {}, errorClass, errorMessage })
+  }
+  const backstop = setTimeout(
+    () => abandon(ERROR_CLASS.timeout, 'The action did not finish within its timeout.'),
+    timeoutMs + BACKSTOP_MARGIN_MS,
+  )
+  const onShutdown = () =>
+    abandon(ERROR_CLASS.shutdown, 'The server shut down before the action finished.')
+  const unsubscribe = deps.shutdown.onAbort(onShutdown)
+  if (deps.shutdown.aborted) onShutdown()
   // Created only when something is logged: most attempts log nothing but their finish line.
   let log: Logger | undefined
   const context: ExecutionContext = {
@@ -68,7 +108,7 @@ async function runAction(deps: RunAttemptDeps, attempt: ClaimedAttempt): Promise
       { params: attempt.job.actionParams, secrets: attempt.job.actionSecrets },
       context,
     )
-    return await Promise.race([execution, abandonedWhen(stop.signal, () => timedOut)])
+    return await Promise.race([execution, abandoned])
   } catch (err) {
     // Actions report failures as results; a throw is a bug, recorded without internals.
     context.log.error({ err }, 'action threw')
@@ -80,28 +120,11 @@ async function runAction(deps: RunAttemptDeps, attempt: ClaimedAttempt): Promise
     }
   } finally {
     clearTimeout(backstop)
-    deps.shutdownSignal.removeEventListener('abort', onShutdown)
+    unsubscribe()
   }
 }
 
 const BACKSTOP_MARGIN_MS = 1_000
-
-/** Resolves with a failed result when the signal fires; the action may still be winding down. */
-function abandonedWhen(signal: AbortSignal, timedOut: () => boolean): Promise<ActionResult> {
-  return new Promise((resolve) => {
-    const settle = () =>
-      resolve({
-        ok: false,
-        requestSummary: {},
-        errorClass: timedOut() ? ERROR_CLASS.timeout : ERROR_CLASS.shutdown,
-        errorMessage: timedOut()
-          ? 'The action did not finish within its timeout.'
-          : 'The server shut down before the action finished.',
-      })
-    if (signal.aborted) settle()
-    else signal.addEventListener('abort', settle, { once: true })
-  })
-}
 
 /** Runs the action and turns its result into the outcome to record. Never throws. */
 export async function runAttempt(
@@ -113,10 +136,7 @@ export async function runAttempt(
   // An attempt cut short by shutdown was not the target's fault: it runs again at once (on another
   // replica, or after restart) without using up one of its attempts.
   const result =
-    !ran.ok &&
-    deps.shutdownSignal.aborted &&
-    ran.deferUntil === undefined &&
-    ran.retryable !== false
+    !ran.ok && deps.shutdown.aborted && ran.deferUntil === undefined && ran.retryable !== false
       ? { ...ran, errorClass: ERROR_CLASS.shutdown, deferUntil: deps.clock.now() }
       : ran
   const durationMs = performance.now() - started

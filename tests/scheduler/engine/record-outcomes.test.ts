@@ -26,7 +26,7 @@ import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts
 import { executionRows, sleep, waitUntil } from '../../helpers/engine-wait.ts'
 import { captureLogs } from '../../helpers/log-capture.ts'
 
-type Script = (ctx: ExecutionContext, call: number) => ActionResult
+type Script = (ctx: ExecutionContext, call: number) => ActionResult | Promise<ActionResult>
 interface Call {
   script: string
   ctx: ExecutionContext
@@ -148,6 +148,27 @@ describe('recordOutcomes', () => {
       return job.status === 'failed' ? job : null
     })
     assert.equal(job.run_count, 1)
+    assert.deepEqual(await bossStates(jobId), ['failed'])
+  })
+
+  it('gives up on an action that ignores its timeout, aborting its signal, and records a timeout', async () => {
+    let aborted = false
+    scripts.hung = (ctx) => {
+      ctx.signal.addEventListener('abort', () => {
+        aborted = true
+      })
+      return new Promise<ActionResult>(() => {})
+    }
+    const jobId = await schedule('hung', { max_attempts: 1, timeout_seconds: 1 })
+    await waitUntil('the attempt', () => callsOf('hung').length >= 1, 10_000)
+    const started = Date.now()
+    await waitUntil('job failed', async () => (await service.getJob(jobId)).job.status === 'failed')
+    // Timeout 1 s plus the 1 s backstop margin, from the start of the attempt.
+    assert.ok(Date.now() - started >= 1_500, 'not given up before the backstop')
+    assert.equal(aborted, true)
+    const rows = await executionRows(pool, jobId)
+    assert.equal(rows.length, 1)
+    assert.equal(rows[0]?.error_class, 'timeout')
     assert.deepEqual(await bossStates(jobId), ['failed'])
   })
 
