@@ -14,6 +14,7 @@ import { findNextStart } from './boss-backlog.ts'
 import { type ClaimedAttempt, claimOccurrences } from './claim.ts'
 import type { DeliverySettings } from './occurrences.ts'
 import { createOutcomeRecorder } from './outcome-recorder.ts'
+import { isFinalAttempt } from './record-batch.ts'
 import { createShutdownNotice, type RunAttemptDeps, runAttempt } from './run-attempt.ts'
 
 export interface DispatchSettings {
@@ -90,6 +91,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     batchSize: settings.recordBatchSize,
     concurrency: settings.recordConcurrency,
     retryForMs: settings.recordRetryMs,
+    // A retry or deferred re-run was just planned: a pass now sets the timer for its exact start
+    // (pg-boss picks the retry time), instead of leaving it to the next poll.
+    onCommitted(batch) {
+      if (batch.some(({ attempt, outcome }) => !isFinalAttempt(attempt, outcome))) wake()
+    },
   })
 
   function wake(at?: Date) {

@@ -24,6 +24,8 @@ export interface OutcomeRecorderOptions {
    * attempt, so this must stay below the expiry grace.
    */
   retryForMs: number
+  /** After a commit, with what it recorded (e.g. to wake the loop for a retry it planned). */
+  onCommitted?: (batch: readonly FinishedAttempt[]) => void
 }
 
 interface Pending extends FinishedAttempt {
@@ -55,6 +57,7 @@ export function createOutcomeRecorder(options: OutcomeRecorderOptions): OutcomeR
       await withTransaction(options.pool, (tx) =>
         recordOutcomes(options.boss, tx, batch, options.delivery),
       )
+      options.onCommitted?.(batch)
       for (const item of batch) item.done()
     } catch (err) {
       options.logger.warn(
@@ -72,6 +75,7 @@ export function createOutcomeRecorder(options: OutcomeRecorderOptions): OutcomeR
         await withTransaction(options.pool, (tx) =>
           recordOutcomes(options.boss, tx, [item], options.delivery),
         )
+        options.onCommitted?.([item])
         break
       } catch (err) {
         if (Date.now() + delayMs > deadline) {
