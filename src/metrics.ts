@@ -33,12 +33,13 @@ export interface SchedulerMetrics {
 }
 
 /**
- * Scheduler metrics on the same registry. `countOverdue` is read at scrape time: occurrences already
- * due but not started (a growing number means the workers are behind or down).
+ * Scheduler metrics on the same registry. `countDueNotStarted` is read at scrape time: occurrences
+ * (scheduled, retries, manual runs) already due but not started, from pg-boss's job table (a growing
+ * number means the workers are behind or down).
  */
 export function createSchedulerMetrics(
   registry: Registry,
-  countOverdue: () => Promise<number>,
+  countDueNotStarted: () => Promise<number>,
 ): SchedulerMetrics {
   new Gauge({
     name: 'scheduler_due_not_started',
@@ -46,7 +47,7 @@ export function createSchedulerMetrics(
     registers: [registry],
     async collect() {
       try {
-        this.set(await countOverdue())
+        this.set(await countDueNotStarted())
       } catch {
         // The database is unreachable; /readyz says so. Keep the last value.
       }

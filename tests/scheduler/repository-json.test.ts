@@ -8,10 +8,21 @@ describe('toPostgresJson', () => {
     assert.deepEqual(JSON.parse(text), [{ body: 'a\ufffdb', nested: { list: ['\ufffd'] } }])
   })
 
+  it('turns lone surrogates into U+FFFD and keeps paired ones', () => {
+    const cut = '😀'.slice(0, 1)
+    const value = { high: `a${cut}b`, low: '\udc00', pair: '😀' }
+    assert.deepEqual(JSON.parse(toPostgresJson(value)), {
+      high: 'a\ufffdb',
+      low: '\ufffd',
+      pair: '😀',
+    })
+  })
+
   it('leaves text that only looks like the escape alone', () => {
-    const value = { literal: '\\u0000', both: '\\\u0000', plain: 'ok' }
+    const value = { literal: '\\u0000', surrogate: '\\ud800', both: '\\\u0000', plain: 'ok' }
     assert.deepEqual(JSON.parse(toPostgresJson(value)), {
       literal: '\\u0000',
+      surrogate: '\\ud800',
       both: '\\\ufffd',
       plain: 'ok',
     })

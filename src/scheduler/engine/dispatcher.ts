@@ -12,13 +12,16 @@ import type { ExecutionOutcome } from '../repository/executions.ts'
 import { bossDb, type OccurrenceData } from './boss.ts'
 import { findNextStart } from './boss-backlog.ts'
 import { type ClaimedAttempt, claimOccurrences } from './claim.ts'
-import type { DeliverySettings } from './occurrences.ts'
+import { type DeliverySettings, earliestRetryDelayMs } from './occurrences.ts'
 import { createOutcomeRecorder } from './outcome-recorder.ts'
 import { isFinalAttempt } from './record-batch.ts'
 import { createShutdownNotice, type RunAttemptDeps, runAttempt } from './run-attempt.ts'
 
 export interface DispatchSettings {
-  /** Backstop poll: retries, run-now and occurrences planned by other replicas are found by then. */
+  /**
+   * Backstop poll and wake-up horizon: every pass sets the timer for the earliest waiting occurrence
+   * due within this much; anything the timers miss is found by the next poll.
+   */
   pollIntervalMs: number
   /** Occurrences claimed per transaction. */
   batchSize: number
@@ -91,10 +94,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     batchSize: settings.recordBatchSize,
     concurrency: settings.recordConcurrency,
     retryForMs: settings.recordRetryMs,
-    // A retry or deferred re-run was just planned: a pass now sets the timer for its exact start
-    // (pg-boss picks the retry time), instead of leaving it to the next poll.
+    // A retry or deferred re-run was just planned. Wake no later than its earliest possible start
+    // (pg-boss adds jitter to a retry): that pass sets the timer for the exact time pg-boss chose,
+    // instead of leaving it to a poll. One due after the next poll anyway changes nothing.
     onCommitted(batch) {
-      if (batch.some(({ attempt, outcome }) => !isFinalAttempt(attempt, outcome))) wake()
+      let earliest = Number.POSITIVE_INFINITY
+      for (const { attempt, outcome } of batch) {
+        if (isFinalAttempt(attempt, outcome)) continue
+        const at =
+          outcome.deferUntil?.getTime() ??
+          outcome.finishedAt.getTime() + earliestRetryDelayMs(attempt.attempt, deps.delivery)
+        earliest = Math.min(earliest, at)
+      }
+      if (earliest !== Number.POSITIVE_INFINITY) wake(new Date(earliest))
     },
   })
 
@@ -214,15 +226,25 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (earliest) wake(earliest)
   }
 
+  /** Runs a hook (metrics, ClickUp write-back); a throwing hook must not stop an attempt. */
+  function runHook(name: string, hook: () => void) {
+    try {
+      hook()
+    } catch (err) {
+      logger.error({ err: { message: (err as Error).message }, hook: name }, 'engine hook failed')
+    }
+  }
+
+  /** Starts a claimed attempt; never throws (the claim is committed, so the attempt must run). */
   function launch(attempt: ClaimedAttempt) {
-    deps.onClaimed?.(attempt)
+    runHook('onClaimed', () => deps.onClaimed?.(attempt))
     const work = (async () => {
       const outcome = await runAttempt(runner, attempt)
       // The slot frees as soon as the action is done; waiting for the batch to commit as well
       // capped throughput at maxInFlight / (call + record latency) under load.
       const recorded = recorder
         .record({ attempt, outcome })
-        .then(() => deps.onFinished?.(attempt, outcome))
+        .then(() => runHook('onFinished', () => deps.onFinished?.(attempt, outcome)))
       recording.add(recorded)
       void recorded.finally(() => recording.delete(recorded))
     })()

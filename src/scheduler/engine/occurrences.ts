@@ -14,6 +14,16 @@ export interface DeliverySettings {
   retentionSeconds: number
 }
 
+/**
+ * The shortest delay pg-boss can give the retry after attempt `attempt` (1-based) fails: with
+ * backoff it waits retryDelay × 2^(attempt−1) times a random factor in [1, 2), capped at
+ * retryDelayMax (pg-boss 12's fail plan).
+ */
+export function earliestRetryDelayMs(attempt: number, settings: DeliverySettings): number {
+  const base = Math.max(settings.retryDelaySeconds, 1) * 2 ** Math.min(16, attempt - 1)
+  return Math.min(settings.retryDelayMaxSeconds, base) * 1000
+}
+
 export type OccurrenceJob = Pick<
   JobRecord,
   'id' | 'actionKind' | 'generation' | 'maxAttempts' | 'timeoutSeconds'

@@ -64,7 +64,9 @@ export function createOutcomeRecorder(options: OutcomeRecorderOptions): OutcomeR
         { err: { message: (err as Error).message }, attempts: batch.length },
         'recording a batch failed; recording its attempts one by one',
       )
-      await Promise.all(batch.map((item) => writeOneWithRetry(item)))
+      // Not awaited: the writer slot frees now, so one unrecordable attempt retrying for up to
+      // retryForMs never holds up the batches behind it.
+      for (const item of batch) void writeOneWithRetry(item)
     }
   }
 

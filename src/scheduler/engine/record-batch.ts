@@ -1,8 +1,8 @@
 /**
  * Recording finished attempts in batches: the execution rows, the jobs they settle and pg-boss's
  * complete/fail for every attempt commit in one transaction. One transaction per attempt cost ~7
- * round trips and capped the engine at ~300 attempts/s (bench, PROJECT_INFO.md); a batch of 50 costs
- * about the same as one. An action can ask for no retry (`retryable: false`: pg-boss completes the
+ * round trips and capped the engine at ~300 attempts/s (bench, PROJECT_INFO.md); a batch of hundreds
+ * costs little more than one. An action can ask for no retry (`retryable: false`: pg-boss completes the
  * occurrence, our record says failed) or to run the occurrence again later (`deferUntil`: completed
  * and re-enqueued, no retry used up).
  */

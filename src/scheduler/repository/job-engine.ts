@@ -77,13 +77,17 @@ export async function writeClaims(
 }
 
 /**
- * JSON text for a parameter Postgres reads as json/jsonb/text: a NUL character (a binary response
- * body, a stray byte in an error) is valid JSON but rejected by Postgres text and jsonb, which would
- * make the whole batch unrecordable; it becomes U+FFFD. A `\\u0000` that is itself escaped text (an
- * odd number of backslashes before it) is left alone.
+ * JSON text for a parameter Postgres reads as json/text. Two things are valid JSON but refused by
+ * Postgres and would make a whole batch unrecordable: a NUL character (a binary response body) and a
+ * lone UTF-16 surrogate (an emoji cut in half). JSON.stringify writes both as \\u escapes (paired
+ * surrogates come out as raw characters), so those escapes become U+FFFD. An escape that is itself
+ * escaped text (an odd number of backslashes before it) is left alone.
  */
 export function toPostgresJson(value: unknown): string {
-  return JSON.stringify(value).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd')
+  return JSON.stringify(value).replace(
+    /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g,
+    '$1\\ufffd',
+  )
 }
 
 export interface FinishedExecution {
