@@ -25,8 +25,7 @@ describe('attempts in flight', () => {
     const jobs = 120
     let open = 0
     let most = 0
-    const server = receiver
-    server.respond = () => {
+    receiver.respond = () => {
       open += 1
       most = Math.max(most, open)
       setTimeout(() => {
