@@ -1,6 +1,5 @@
 // The outbound HTTP client for webhook calls: SSRF-guarded, time- and size-limited, redirects re-checked per hop.
 
-import type { Readable } from 'node:stream'
 import { Agent, type Dispatcher } from 'undici'
 import type { AddressPolicy } from './address-policy.ts'
 import {
@@ -10,6 +9,7 @@ import {
   systemResolver,
 } from './guarded-connector.ts'
 import { BlockedAddressError, OutboundError } from './outbound-error.ts'
+import { ResponseCollector } from './response-collector.ts'
 
 export type OutboundMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -68,6 +68,14 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024
 export const DEFAULT_MAX_REDIRECTS = 5
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+/** A redirect's body is read up to this much (so its connection can be reused) and dropped. */
+const REDIRECT_DRAIN_BYTES = 64 * 1024
+
+function drainRedirect(status: number, headers: Dispatcher.ResponseData['headers']) {
+  return REDIRECT_STATUSES.has(status) && headers.location !== undefined
+    ? REDIRECT_DRAIN_BYTES
+    : undefined
+}
 
 const RESULT_HEADERS = ['content-type', 'content-length', 'location', 'retry-after', 'x-request-id']
 
@@ -185,40 +193,42 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
     assertCount('maxRedirects', maxRedirects, 0)
 
     let url = parseTargetUrl(req.url)
-    // One controller and one timer for the deadline and the caller's signal; AbortSignal.timeout/any
-    // cost several times more per call (this runs once per webhook attempt).
-    const controller = new AbortController()
-    const signal = controller.signal
-    let timedOut = false
-    const deadline = setTimeout(() => {
-      if (signal.aborted) return
-      timedOut = true
-      controller.abort(new DOMException('The deadline passed.', 'TimeoutError'))
-    }, req.timeoutMs)
+    // One timer for the whole call and one listener on the caller's signal, both ending whichever
+    // hop is in progress.
+    let exchange: ResponseCollector | undefined
+    let stoppedBy: StopCause | undefined
+    const stop = (cause: StopCause, reason: Error) => {
+      if (stoppedBy) return
+      stoppedBy = cause
+      exchange?.abort(reason)
+    }
+    const deadline = setTimeout(
+      () => stop('deadline', new DOMException('The deadline passed.', 'TimeoutError')),
+      req.timeoutMs,
+    )
     const callerSignal = req.signal
-    const onCallerAbort = () => controller.abort(callerSignal?.reason)
+    const onCallerAbort = () =>
+      stop('caller', new DOMException('The caller aborted.', 'AbortError'))
     if (callerSignal?.aborted) onCallerAbort()
     else callerSignal?.addEventListener('abort', onCallerAbort, { once: true })
     let method: OutboundMethod = req.method
     let body = req.body
     let headers = callerHeaders(req.headers)
+    headers['user-agent'] = options.userAgent
     let redirects = 0
 
     try {
       for (;;) {
-        signal.throwIfAborted()
-        const res = await agent.request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method,
-          headers: { ...headers, 'user-agent': options.userAgent },
-          body: body ?? null,
-          signal,
-        })
+        if (stoppedBy) throw new Error(`stopped by ${stoppedBy}`)
+        exchange = new ResponseCollector({ limit: maxBytes, discardBody: drainRedirect })
+        agent.dispatch(
+          { origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, body },
+          exchange,
+        )
+        const res = await exchange.done
         const location = headerValue(res.headers.location)
 
-        if (REDIRECT_STATUSES.has(res.statusCode) && location !== undefined) {
-          await res.body.dump({ limit: 64 * 1024, signal })
+        if (REDIRECT_STATUSES.has(res.status) && location !== undefined) {
           if (redirects >= maxRedirects) {
             throw new OutboundError(
               'too_many_redirects',
@@ -228,30 +238,30 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
           const next = parseTargetUrl(location, url)
           if (next.origin !== url.origin) headers = pick(headers, CROSS_ORIGIN_SAFE_HEADERS)
           const toGet =
-            (res.statusCode === 303 && method !== 'GET') ||
-            ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')
+            (res.status === 303 && method !== 'GET') ||
+            ((res.status === 301 || res.status === 302) && method === 'POST')
           if (toGet) {
             method = 'GET'
             body = undefined
             headers = omit(headers, BODY_HEADERS)
           }
+          headers['user-agent'] = options.userAgent
           url = next
           redirects++
           continue
         }
 
-        const read = await readBody(res.body, maxBytes, res.headers['content-length'])
         return {
-          status: res.statusCode,
+          status: res.status,
           headers: resultHeaders(res.headers),
-          body: read.text,
-          bodyTruncated: read.truncated,
+          body: res.body.subarray(0, utf8SafeLength(res.body, res.truncated)).toString('utf8'),
+          bodyTruncated: res.truncated,
           durationMs: Math.round(performance.now() - started),
           finalUrl: url.href,
         }
       }
     } catch (error) {
-      throw toOutboundError(error, { url, signal, timedOut, timeoutMs: req.timeoutMs })
+      throw toOutboundError(error, { url, stoppedBy, timeoutMs: req.timeoutMs })
     } finally {
       clearTimeout(deadline)
       callerSignal?.removeEventListener('abort', onCallerAbort)
@@ -300,43 +310,6 @@ function resultHeaders(raw: Record<string, string | string[] | undefined>): Reco
   return out
 }
 
-/**
- * Reads the body, keeping at most `limit` bytes. A body whose declared length fits (most webhook
- * answers) is read in one go; HTTP framing guarantees no more arrives. Otherwise it is streamed.
- */
-function readBody(
-  body: Dispatcher.ResponseData['body'],
-  limit: number,
-  contentLength: string | string[] | undefined,
-): Promise<{ text: string; truncated: boolean }> {
-  const declared = typeof contentLength === 'string' ? Number(contentLength) : Number.NaN
-  if (Number.isSafeInteger(declared) && declared <= limit) {
-    return body.text().then((text) => ({ text, truncated: false }))
-  }
-  return readLimited(body, limit)
-}
-
-/** Reads at most `limit` bytes; stops downloading (destroying the stream) once it has more. */
-async function readLimited(
-  stream: Readable,
-  limit: number,
-): Promise<{ text: string; truncated: boolean }> {
-  const chunks: Buffer[] = []
-  let size = 0
-  let truncated = false
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (size + chunk.length > limit) {
-      chunks.push(chunk.subarray(0, limit - size))
-      truncated = true
-      break // leaving the loop destroys the stream and its connection
-    }
-    chunks.push(chunk)
-    size += chunk.length
-  }
-  const bytes = Buffer.concat(chunks)
-  return { text: bytes.subarray(0, utf8SafeLength(bytes, truncated)).toString('utf8'), truncated }
-}
-
 /** Length without a trailing partial UTF-8 sequence (only relevant when the body was cut). */
 function utf8SafeLength(bytes: Buffer, cut: boolean): number {
   if (!cut) return bytes.length
@@ -349,11 +322,12 @@ function utf8SafeLength(bytes: Buffer, cut: boolean): number {
   return bytes.length
 }
 
+/** What ended a call early: its deadline or the caller's signal. */
+type StopCause = 'deadline' | 'caller'
+
 interface ErrorContext {
   url: URL
-  signal: AbortSignal
-  /** The deadline (not the caller) aborted the call. */
-  timedOut: boolean
+  stoppedBy: StopCause | undefined
   timeoutMs: number
 }
 
@@ -363,8 +337,8 @@ function toOutboundError(error: unknown, ctx: ErrorContext): OutboundError {
   if (blocked) {
     return new OutboundError('blocked', `refused to contact ${ctx.url.origin}: ${blocked.message}`)
   }
-  if (ctx.signal.aborted) {
-    if (ctx.timedOut) return timeoutError(ctx, error)
+  if (ctx.stoppedBy === 'deadline') return timeoutError(ctx, error)
+  if (ctx.stoppedBy === 'caller') {
     return new OutboundError('aborted', `request to ${ctx.url.origin} was aborted by the caller`, {
       cause: error,
     })

@@ -76,6 +76,15 @@ async function startServer(handler: Handler): Promise<TestServer> {
   return testServer
 }
 
+/** Polls `condition` every 10 ms for up to 2 s. */
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2000
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail('condition not met within 2 s')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
 /** A port with nothing listening on it. */
 async function freePort(): Promise<number> {
   const server = http.createServer()
@@ -207,6 +216,66 @@ describe('guarded fetch responses', () => {
     })
     assert.equal(cut.body, 'first,se')
     assert.equal(cut.bodyTruncated, true)
+  })
+
+  it('stops downloading a long body once it has the limit, and closes only that connection', async () => {
+    let serverSawClose = false
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      // 100 KiB now, then more every 10 ms for ever: only closing the connection ends it.
+      res.write('x'.repeat(100 * 1024))
+      const timer = setInterval(() => res.write('y'.repeat(1024)), 10)
+      res.on('close', () => {
+        serverSawClose = true
+        clearInterval(timer)
+      })
+    })
+    const outbound = client(['127.0.0.1/32'])
+    const started = Date.now()
+    const result = await outbound.request({
+      url: server.origin,
+      method: 'GET',
+      timeoutMs: 5000,
+      maxResponseBytes: 1000,
+    })
+    assert.ok(Date.now() - started < 2000)
+    assert.equal(result.body, 'x'.repeat(1000))
+    assert.equal(result.bodyTruncated, true)
+    await waitFor(() => serverSawClose)
+  })
+
+  it('returns a byte-order mark as sent, with or without a declared length', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf])
+    const server = await startServer((req, res) => {
+      if (req.url === '/chunked') {
+        res.write(bom)
+        res.end('{"ok":true}')
+      } else res.end(Buffer.concat([bom, Buffer.from('{"ok":true}')]))
+    })
+    for (const path of ['/declared', '/chunked']) {
+      const result = await client(['127.0.0.1/32']).request({
+        url: `${server.origin}${path}`,
+        method: 'GET',
+        timeoutMs: 2000,
+      })
+      assert.equal(result.body, '\ufeff{"ok":true}', path)
+    }
+  })
+
+  it('skips informational responses and returns the final one', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' })
+      res.writeHead(201, { 'content-type': 'text/plain' })
+      res.end('created')
+    })
+    const result = await client(['127.0.0.1/32']).request({
+      url: server.origin,
+      method: 'POST',
+      body: 'x',
+      timeoutMs: 2000,
+    })
+    assert.equal(result.status, 201)
+    assert.equal(result.body, 'created')
   })
 
   it('cuts a truncated body on a UTF-8 character boundary', async () => {
