@@ -8,7 +8,7 @@ import type { Job, PgBoss } from 'pg-boss'
 import type { Queryable } from '../../db/pool.ts'
 import { abandonRunningAttempts, findSucceededOccurrences } from '../repository/executions.ts'
 import { type ClaimUpdate, writeClaims } from '../repository/job-engine.ts'
-import { findJobsForUpdate, type JobRecord } from '../repository/jobs.ts'
+import { type EngineJob, findJobsForUpdate } from '../repository/jobs.ts'
 import { JOB_STATUS } from '../states.ts'
 import { nextOccurrence } from '../timing/index.ts'
 import { bossDb, type OccurrenceData } from './boss.ts'
@@ -22,7 +22,7 @@ import {
 export interface ClaimedAttempt {
   bossJob: Job<OccurrenceData>
   queue: string
-  job: JobRecord
+  job: EngineJob
   executionId: string
   attempt: number
   dueAt: Date
@@ -39,7 +39,7 @@ export interface ClaimResult {
 
 /** Why an occurrence does not run; null when it should. */
 function skipReason(
-  job: JobRecord | undefined,
+  job: EngineJob | undefined,
   data: OccurrenceData,
   alreadySucceeded: boolean,
 ): string | null {

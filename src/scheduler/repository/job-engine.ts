@@ -84,10 +84,10 @@ export async function writeClaims(
  * escaped text (an odd number of backslashes before it) is left alone.
  */
 export function toPostgresJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g,
-    '$1\\ufffd',
-  )
+  const json = JSON.stringify(value)
+  // Nearly every batch has no escape at all; finding that out is much cheaper than the regex.
+  if (!json.includes('\\u')) return json
+  return json.replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g, '$1\\ufffd')
 }
 
 export interface FinishedExecution {

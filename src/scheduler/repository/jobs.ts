@@ -156,18 +156,56 @@ export async function findJob(
   return result.rows[0] ? mapJobRow(result.rows[0]) : null
 }
 
+/**
+ * What the engine needs to claim and run an occurrence. The descriptive fields (name, tags, dates …)
+ * are left out: this is read for every claimed occurrence, and parsing them cost more than the rest.
+ */
+export type EngineJob = Pick<
+  JobRecord,
+  | 'id'
+  | 'status'
+  | 'actionKind'
+  | 'actionParams'
+  | 'actionSecrets'
+  | 'schedule'
+  | 'generation'
+  | 'nextRunAt'
+  | 'occurrencesPlanned'
+  | 'maxAttempts'
+  | 'timeoutSeconds'
+  | 'source'
+  | 'sourceRef'
+>
+
 /** Locks and returns the given jobs (missing ids are simply absent). Expects a transaction. */
 export async function findJobsForUpdate(
   db: Queryable,
   ids: readonly string[],
-): Promise<JobRecord[]> {
-  // No join to the last execution: the engine does not need it, and this runs for every claim.
+): Promise<EngineJob[]> {
   const result = await db.query({
     name: 'engine-lock-jobs',
-    text: `select ${DEFINITION_COLUMNS} from scheduled_jobs j where j.id = any($1::uuid[]) order by j.id for update`,
+    text: `select id, status, action_kind, action_params, action_secrets, schedule, generation, next_run_at,
+       occurrences_planned, max_attempts, timeout_seconds, source, source_ref
+     from scheduled_jobs where id = any($1::uuid[]) order by id for update`,
     values: [ids],
   })
-  return result.rows.map(mapJobRow)
+  return result.rows.map(
+    (row: Row): EngineJob => ({
+      id: row.id,
+      status: row.status,
+      actionKind: row.action_kind,
+      actionParams: row.action_params,
+      actionSecrets: row.action_secrets,
+      schedule: row.schedule,
+      generation: row.generation,
+      nextRunAt: row.next_run_at,
+      occurrencesPlanned: row.occurrences_planned,
+      maxAttempts: row.max_attempts,
+      timeoutSeconds: row.timeout_seconds,
+      source: row.source,
+      sourceRef: row.source_ref,
+    }),
+  )
 }
 
 export async function findJobByDedupeKey(
