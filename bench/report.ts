@@ -1,7 +1,7 @@
 // Formats the benchmark results as Markdown tables and a one-line JSON record.
 import type { BulkResult, LatenessResult } from './engine-scenarios.ts'
 import type { RawResult } from './raw-boss.ts'
-import { round, type Summary } from './stats.ts'
+import { median, round, type Summary } from './stats.ts'
 
 export interface BenchSettings {
   machine: { cpu: string; cpus: number; memory_gb: number; os: string }
@@ -28,8 +28,14 @@ export interface BenchSettings {
 export interface ThroughputRound {
   raw: RawResult[]
   ours: BulkResult
-  /** Ours (due → last completed) / the round's best raw variant. */
+  /**
+   * Ours / the round's best raw variant, both over first start → last completed: raw pg-boss is
+   * timed from its first fetch, so ours is too. How late the first start is (the wake-up) is what
+   * the lateness and burst targets measure.
+   */
   ratio: number
+  /** The same with ours timed from the due time, i.e. including the wake-up (~25 ms). */
+  ratio_from_due: number
 }
 
 export interface BenchResults {
@@ -179,18 +185,20 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(
       row([
         index + 1,
-        'ours (due → last completed)',
-        `batch ${e.batch_size}, max in flight ${e.max_in_flight}, poll ${e.poll_interval_ms} ms; all started ${ms(o.all_started_ms)} ms after due, failed ${o.failed}`,
+        'ours (first start → last completed)',
+        `batch ${e.batch_size}, max in flight ${e.max_in_flight}, poll ${e.poll_interval_ms} ms; first start ${ms(o.first_start_ms)} ms and all started ${ms(o.all_started_ms)} ms after due, ${round(o.per_second_from_due, 0)}/s from due (ratio ${round(round_.ratio_from_due, 2)}), failed ${o.failed}`,
         o.n,
-        ms(o.all_completed_ms),
-        round(o.per_second_from_due, 0),
+        ms(o.all_completed_ms - o.first_start_ms),
+        round(o.per_second_from_first_start, 0),
         round(round_.ratio, 2),
       ]),
     )
   })
   lines.push(
     '',
-    `Median ratio ours / best raw of the round: **${round(r.ratio, 2)}** (target ≥ ${TARGET_RATIO}: ${ok(r.targets.throughput_ratio ?? false)}; rounds ${r.rounds.map((x) => round(x.ratio, 2)).join(', ')}).`,
+    `Median ratio ours / best raw of the round: **${round(r.ratio, 2)}** (target ≥ ${TARGET_RATIO}: ${ok(r.targets.throughput_ratio ?? false)}; rounds ${r.rounds.map((x) => round(x.ratio, 2)).join(', ')}). Timed from the due time instead: median ${round(median(r.rounds.map((x) => x.ratio_from_due)), 2)}.`,
+    '',
+    "Before every raw and every engine drain the bench runs VACUUM ANALYZE on the scheduler tables (outside the timed span), as autovacuum would on a normally configured server (see `autovacuum` above); pg-boss's job table is left alone for both (bench/run.ts says why).",
   )
   lines.push('', `Total run time ${round(r.total_s, 1)} s.`)
   return lines.join('\n')
