@@ -262,6 +262,20 @@ describe('guarded fetch responses', () => {
     }
   })
 
+  it('keeps calling the right URL after more distinct URLs than its parse cache holds', async () => {
+    const server = await startServer((req, res) => res.end(req.url))
+    const outbound = client(['127.0.0.1/32'])
+    const paths = Array.from({ length: 1_010 }, (_, i) => `/n/${i}?q=${i}`)
+    for (const path of [...paths, paths[0], paths[1_009]]) {
+      const result = await outbound.request({
+        url: `${server.origin}${path}`,
+        method: 'GET',
+        timeoutMs: 2000,
+      })
+      assert.equal(result.body, path)
+    }
+  })
+
   it('skips informational responses and returns the final one', async () => {
     const server = await startServer((_req, res) => {
       res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' })
