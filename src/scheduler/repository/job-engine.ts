@@ -134,19 +134,22 @@ export async function writeOutcomes(
      where j.id = s.id and j.generation = s.generation and j.status = 'scheduled' and j.next_run_at is null`,
     values: [
       toPostgresJson(
+        // Absent fields are left out (JSON.stringify drops undefined) and read back as null: a
+        // successful call has no error fields, a failed one often no response, and every byte here
+        // is written, sent and parsed once per attempt.
         finished.map(({ id, outcome }) => ({
           id,
           status: outcome.status,
           finished_at: outcome.finishedAt,
           duration_ms: Math.round(outcome.durationMs),
-          request_summary: outcome.requestSummary ?? null,
-          response_status: outcome.responseStatus ?? null,
-          response_headers: outcome.responseHeaders ?? null,
-          response_body: outcome.responseBody ?? null,
-          response_truncated: outcome.responseTruncated ?? null,
-          output: outcome.output ?? null,
-          error_class: outcome.errorClass ?? null,
-          error_message: outcome.errorMessage ?? null,
+          request_summary: outcome.requestSummary,
+          response_status: outcome.responseStatus,
+          response_headers: outcome.responseHeaders,
+          response_body: outcome.responseBody,
+          response_truncated: outcome.responseTruncated,
+          output: outcome.output,
+          error_class: outcome.errorClass,
+          error_message: outcome.errorMessage,
         })),
       ),
       JSON.stringify(settling),
