@@ -1,13 +1,13 @@
 // Diagnostic run (not part of npm run bench): where the engine's time goes while it drains a bulk of occurrences.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import pg from 'pg'
 import { runBulk } from './engine-scenarios.ts'
 import { startReceiver } from './receiver.ts'
 import { createBenchDatabase, startWorld } from './setup.ts'
-import { round, summarize } from './stats.ts'
+import { postgresCpuSeconds, round, summarize } from './stats.ts'
 
 const N = Number(process.env.BENCH_N ?? 2_000)
 const POOL_MAX = process.env.BENCH_POOL_MAX ? Number(process.env.BENCH_POOL_MAX) : undefined
@@ -39,22 +39,6 @@ function statementKey(text: string): string {
     )
   }
   return result
-}
-
-/** CPU seconds used so far by every postgres process on this machine. */
-function postgresCpuSeconds(): number {
-  const ticks = 100
-  let total = 0
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-      if (!name.startsWith('postgres')) continue
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      total += (Number(fields[11]) + Number(fields[12])) / ticks
-    } catch {}
-  }
-  return total
 }
 
 async function main() {

@@ -1,4 +1,5 @@
-// Small numeric helpers for the benchmark: percentiles, summaries and a bounded-concurrency map.
+// Small helpers for the benchmark: percentiles, summaries, a bounded-concurrency map, Postgres CPU.
+import { readdirSync, readFileSync } from 'node:fs'
 
 export interface Summary {
   n: number
@@ -78,4 +79,20 @@ export async function waitUntil(
 export const round = (value: number, digits = 1) => {
   const f = 10 ** digits
   return Math.round(value * f) / f
+}
+
+/** CPU seconds used so far by every postgres process on this machine (one that exits is not counted). */
+export function postgresCpuSeconds(): number {
+  const ticks = 100
+  let total = 0
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      if (!name.startsWith('postgres')) continue
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      total += (Number(fields[11]) + Number(fields[12])) / ticks
+    } catch {}
+  }
+  return total
 }
