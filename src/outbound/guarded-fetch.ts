@@ -53,7 +53,7 @@ export interface OutboundClientOptions {
 export interface OutboundClient {
   /** Sends the request. Non-2xx statuses are results; failures throw OutboundError. */
   request(options: OutboundRequest): Promise<OutboundResponse>
-  /** Closes pooled connections. */
+  /** Closes every connection at once; call it after the last request has settled. */
   close(): Promise<void>
 }
 
@@ -206,7 +206,7 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
     const started = performance.now()
     const maxBytes = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
     const maxRedirects = req.maxRedirects ?? DEFAULT_MAX_REDIRECTS
-    assertCount('timeoutMs', req.timeoutMs, 1)
+    assertCount('timeoutMs', req.timeoutMs, 1, MAX_TIMER_MS)
     assertCount('maxResponseBytes', maxBytes, 0)
     assertCount('maxRedirects', maxRedirects, 0)
 
@@ -225,8 +225,10 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
       req.timeoutMs,
     )
     const callerSignal = req.signal
-    const onCallerAbort = () =>
-      stop('caller', new DOMException('The caller aborted.', 'AbortError'))
+    const onCallerAbort = () => {
+      const reason = callerSignal?.reason
+      stop('caller', reason instanceof Error ? reason : new DOMException('Aborted.', 'AbortError'))
+    }
     if (callerSignal?.aborted) onCallerAbort()
     else callerSignal?.addEventListener('abort', onCallerAbort, { once: true })
     let method: OutboundMethod = req.method
@@ -288,19 +290,31 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
 
   return {
     request,
-    close: () => agent.close(),
+    // destroy, not close: a call that timed out while its connection was still being made leaves
+    // that attempt running (up to the connect timeout; nothing is sent on it), and close() would wait
+    // for it. Callers close after their last call has settled (the runtime, after the engine stops).
+    close: () => agent.destroy(),
   }
 }
 
-function assertCount(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`${name} must be an integer >= ${min}`)
+/** Node fires longer timers after 1 ms (with a warning). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+function assertCount(
+  name: string,
+  value: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}`)
   }
 }
 
 function callerHeaders(input: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const name in input) {
+  if (!input) return out
+  for (const name of Object.keys(input)) {
     const key = name.toLowerCase()
     if (!MANAGED_HEADERS.has(key)) out[key] = input[name] as string
   }

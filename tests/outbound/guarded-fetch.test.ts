@@ -373,6 +373,55 @@ describe('guarded fetch failures', () => {
     )
   })
 
+  it("keeps the caller's abort reason as the cause", async () => {
+    const server = await startServer(slow(2000))
+    const controller = new AbortController()
+    const reason = new Error('the user left')
+    setTimeout(() => controller.abort(reason), 50)
+    const error = await rejectsWith(
+      client(['127.0.0.1/32']).request({
+        url: server.origin,
+        method: 'GET',
+        timeoutMs: 5000,
+        signal: controller.signal,
+      }),
+      'aborted',
+    )
+    assert.equal(error.cause, reason)
+  })
+
+  it('times out while still connecting, and closing does not wait for that connection', async () => {
+    const server = await startServer((_req, res) => res.end('ok'))
+    const slowDns: HostResolver = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 800))
+      return [{ address: '127.0.0.1', family: 4 }]
+    }
+    const outbound = client(['slow.test'], slowDns)
+    const started = Date.now()
+    await rejectsWith(
+      outbound.request({ url: `http://slow.test:${server.port}/`, method: 'GET', timeoutMs: 100 }),
+      'timeout',
+    )
+    assert.ok(Date.now() - started < 600)
+    const closing = Date.now()
+    await outbound.close()
+    assert.ok(Date.now() - closing < 300, 'close() waited for the abandoned connect')
+    // The connect itself may still complete once DNS answers; nothing is ever sent on it.
+    await new Promise((resolve) => setTimeout(resolve, 900))
+    assert.equal(server.requests.length, 0)
+  })
+
+  it('refuses a timeout longer than a timer can wait', async () => {
+    await assert.rejects(
+      client(['127.0.0.1/32']).request({
+        url: 'http://127.0.0.1:9/',
+        method: 'GET',
+        timeoutMs: 2 ** 31,
+      }),
+      RangeError,
+    )
+  })
+
   it('reports an already aborted signal as aborted without connecting', async () => {
     const server = await startServer((_req, res) => res.end('ok'))
     await rejectsWith(
