@@ -71,10 +71,12 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 /** A redirect's body is read up to this much (so its connection can be reused) and dropped. */
 const REDIRECT_DRAIN_BYTES = 64 * 1024
 
-function drainRedirect(status: number, headers: Dispatcher.ResponseData['headers']) {
+function isRedirect(status: number, headers: Dispatcher.ResponseData['headers']): boolean {
   return REDIRECT_STATUSES.has(status) && headers.location !== undefined
-    ? REDIRECT_DRAIN_BYTES
-    : undefined
+}
+
+function drainRedirect(status: number, headers: Dispatcher.ResponseData['headers']) {
+  return isRedirect(status, headers) ? REDIRECT_DRAIN_BYTES : undefined
 }
 
 const RESULT_HEADERS = ['content-type', 'content-length', 'location', 'retry-after', 'x-request-id']
@@ -248,7 +250,7 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
         const res = await exchange.done
         const location = headerValue(res.headers.location)
 
-        if (REDIRECT_STATUSES.has(res.status) && location !== undefined) {
+        if (location !== undefined && isRedirect(res.status, res.headers)) {
           if (redirects >= maxRedirects) {
             throw new OutboundError(
               'too_many_redirects',
