@@ -18,6 +18,8 @@ interface Drain {
   perSecond: number
   /** Node and Postgres CPU per occurrence, µs. */
   cpuUs: number
+  /** The Postgres part of cpuUs. */
+  postgresUs: number
 }
 
 function parseVariants(): [string, Record<string, string>][] {
@@ -73,6 +75,7 @@ async function main() {
             return {
               perSecond: result.per_second_from_first_start,
               cpuUs: (node.user + node.system + postgresUs) / N,
+              postgresUs: postgresUs / N,
             }
           } finally {
             await world.close()
@@ -80,7 +83,7 @@ async function main() {
         })
         drains.get(name)?.push(drain)
         process.stderr.write(
-          `${name} pair ${pair + 1}: ${round(drain.perSecond, 0)}/s, ${round(drain.cpuUs, 0)} µs CPU per occurrence\n`,
+          `${name} pair ${pair + 1}: ${round(drain.perSecond, 0)}/s, ${round(drain.cpuUs, 0)} µs CPU per occurrence (Postgres ${round(drain.postgresUs, 0)})\n`,
         )
       }
     }
@@ -92,7 +95,7 @@ async function main() {
       const pairedCpu = list.map((d, i) => d.cpuUs / (base[i]?.cpuUs ?? Number.NaN))
       console.log(
         `${name}: median ${round(median(list.map((d) => d.perSecond)), 0)}/s (${list.map((d) => round(d.perSecond, 0)).join(', ')}), ` +
-          `CPU ${round(median(list.map((d) => d.cpuUs)), 0)} µs/occurrence; vs ${baseName}: rate ×${round(median(paired), 3)}, CPU ×${round(median(pairedCpu), 3)}`,
+          `CPU ${round(median(list.map((d) => d.cpuUs)), 0)} µs/occurrence (Postgres ${round(median(list.map((d) => d.postgresUs)), 0)}); vs ${baseName}: rate ×${round(median(paired), 3)}, CPU ×${round(median(pairedCpu), 3)}`,
       )
     }
   } finally {

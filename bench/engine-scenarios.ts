@@ -64,7 +64,7 @@ async function waitRecorded(
   const deadline = Date.now() + timeoutMs
   await waitUntil(
     `${count} ${tag} arrivals`,
-    async () => receiver.count(`/${tag}`) >= count,
+    async () => (await receiver.count(`/${tag}`)) >= count,
     timeoutMs,
     20,
   )
@@ -141,7 +141,7 @@ export async function runLateness(
   await waitRecorded(monitor, receiver, 'cron', cronRuns, timeoutMs)
   const summarizeTag = async (tag: string) => {
     const rows = (await executions(monitor, tag)).filter((r) => r.attempt === 1)
-    const arrivals = receiver.byPath(`/${tag}`)
+    const arrivals = await receiver.byPath(`/${tag}`)
     return {
       receiver: summarize(arrivals.map((a) => a.at - a.occurrenceAt)),
       lateness_ms: summarize(rows.map((r) => r.lateness_ms)),
@@ -202,7 +202,7 @@ export async function runBulk(
   await waitRecorded(monitor, receiver, tag, n, 60_000)
   const poolWait = summarize(world.probe.waits)
   const rows = (await executions(monitor, tag)).filter((r) => r.attempt === 1)
-  const arrivals = receiver.byPath(`/${tag}`)
+  const arrivals = await receiver.byPath(`/${tag}`)
   const max = (values: number[]) => Math.max(...values)
   const min = (values: number[]) => Math.min(...values)
   const completed = rows.map((r) => r.completed_ms ?? Number.NaN)

@@ -81,7 +81,7 @@ export async function runRawBoss(
       await res.body.text()
       if (res.statusCode !== 200) throw new Error(`receiver answered ${res.statusCode}`)
     }
-    const arrivedBefore = receiver.count('/raw')
+    const arrivedBefore = await receiver.count('/raw')
     await boss.work(
       queue,
       {
@@ -104,7 +104,7 @@ export async function runRawBoss(
     // Watch the in-process receiver first, then confirm completions in the database.
     await waitUntil(
       `raw pg-boss ${queue} arrivals`,
-      async () => receiver.count('/raw') - arrivedBefore >= n,
+      async () => (await receiver.count('/raw')) - arrivedBefore >= n,
       60_000,
       20,
     )

@@ -24,8 +24,14 @@ export interface BenchSettings {
   create_concurrency: number
 }
 
-/** One throughput round: every raw pg-boss variant, then our engine, back to back. */
+/**
+ * One throughput round: every raw pg-boss variant and our engine, back to back (raw first in odd
+ * rounds, ours first in even ones, so a machine that speeds up or slows down during the run favours
+ * neither side).
+ */
 export interface ThroughputRound {
+  /** Which side drained first in this round. */
+  first: 'raw' | 'ours'
   raw: RawResult[]
   ours: BulkResult
   /**
@@ -197,6 +203,8 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     '',
     `Median ratio ours / best raw of the round: **${round(r.ratio, 2)}** (target ≥ ${TARGET_RATIO}: ${ok(r.targets.throughput_ratio ?? false)}; rounds ${r.rounds.map((x) => round(x.ratio, 2)).join(', ')}). Timed from the due time instead: median ${round(median(r.rounds.map((x) => x.ratio_from_due)), 2)}.`,
+    '',
+    `Order within a round: ${r.rounds.map((x, i) => `${i + 1} ${x.first} first`).join(', ')}.`,
     '',
     "Before every raw and every engine drain the bench runs VACUUM ANALYZE on the scheduler tables (outside the timed span), as autovacuum would on a normally configured server (see `autovacuum` above); pg-boss's job table is left alone for both (bench/run.ts says why).",
   )
