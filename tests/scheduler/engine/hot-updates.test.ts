@@ -1,0 +1,72 @@
+// The engine rewrites a job row twice per occurrence (claim, then the final status). Those writes
+// must stay HOT (the new version on the row's own page, no new index entries) even in the worst
+// case: many jobs created together, so they share pages, and all claimed in one transaction, so no
+// page can reclaim space before every row on it has been rewritten (migration 007).
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { waitUntil } from '../../helpers/engine-wait.ts'
+import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
+
+let scheduler: TestScheduler
+let receiver: WebhookReceiver
+
+before(async () => {
+  scheduler = await startTestScheduler('engine_hot_updates')
+  receiver = await startWebhookReceiver()
+})
+after(async () => {
+  await scheduler.close()
+  await receiver.close()
+})
+
+/** The heap page each job row's current version is on. */
+async function pages(ids: readonly string[]): Promise<Map<string, number>> {
+  const result = await scheduler.pool.query<{ id: string; page: number }>(
+    `select id, (ctid::text::point)[0]::int as page from scheduled_jobs where id = any($1::uuid[])`,
+    [ids],
+  )
+  return new Map(result.rows.map((r) => [r.id, r.page]))
+}
+
+describe('job row writes per occurrence', () => {
+  it('keep every job row on its page when a batch of jobs created together runs at once', async () => {
+    // Far enough ahead for every create to land before the due time, even on a slow runner.
+    const runAt = new Date(Date.now() + 4_000).toISOString()
+    const ids: string[] = []
+    // Longer than typical rows (a description and a body), so a page holds few of them.
+    for (let i = 0; i < 80; i++) {
+      const created = await scheduler.runtime.service.createJob(
+        'webhook',
+        {
+          name: `hot ${i}`,
+          description: 'Checks that per-occurrence job updates stay on their page. '.repeat(3),
+          run_at: runAt,
+          url: `${receiver.url}/hot`,
+          body: JSON.stringify({ note: 'x'.repeat(200), i }),
+          tags: 'hot,bulk',
+        },
+        { name: 'tests' },
+      )
+      ids.push(created.job.id)
+    }
+    const before = await pages(ids)
+    // The rows really share pages; otherwise this would test nothing.
+    assert.ok(new Set(before.values()).size <= ids.length / 3, 'jobs created together share pages')
+
+    await waitUntil(
+      'every job completed',
+      async () => {
+        const result = await scheduler.pool.query<{ n: number }>(
+          `select count(*)::int as n from scheduled_jobs where id = any($1::uuid[]) and status = 'completed'`,
+          [ids],
+        )
+        return result.rows[0]?.n === ids.length
+      },
+      15_000,
+    )
+    const afterRun = await pages(ids)
+    const moved = ids.filter((id) => afterRun.get(id) !== before.get(id))
+    assert.deepEqual(moved, [], `${moved.length} of ${ids.length} job rows moved to another page`)
+  })
+})
