@@ -1,12 +1,13 @@
--- scheduled_jobs pages keep half their space free (fillfactor 50 instead of 80; PROJECT_INFO.md →
+-- scheduled_jobs pages keep 60 % of their space free (fillfactor 40 instead of 80; PROJECT_INFO.md →
 -- Performance).
 --
 -- The engine rewrites a job row twice per occurrence (claim, final status). Rows of jobs created
 -- together share pages, and a claim rewrites all of them in one transaction, so no old version can
--- be pruned before every row on the page has its new one: the page must have room for a second
--- copy of everything on it. At 80 only about 40 % of those writes stayed HOT in a 3,000-job burst;
--- the rest moved the row and added entries to all four indexes (the tags GIN among them), which cost
--- ~7 % of the engine's CPU per occurrence. At 50 all of them stay HOT. The table is about twice as
--- large; it holds one row per job. Pages already written keep their old free space until the table
--- is rewritten (VACUUM FULL), which a large existing deployment may do in a quiet hour.
-alter table scheduled_jobs set (fillfactor = 50);
+-- be pruned before every row on the page has its new one: the page must have room for a second copy
+-- of everything on it (each a little larger: it gains last_execution_id), and some more for the
+-- final-status copies written before the claim's old versions are pruned. At 80 only about 40 % of
+-- those writes stayed HOT in a 3,000-job burst; the rest moved the row and added entries to all four
+-- indexes (the tags GIN among them), ~7 % of the engine's CPU per occurrence. The table is about
+-- twice as large; it holds one row per job. Pages already written keep their old free space until
+-- the table is rewritten (VACUUM FULL), which a large existing deployment may do in a quiet hour.
+alter table scheduled_jobs set (fillfactor = 40);
