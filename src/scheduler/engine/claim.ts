@@ -1,14 +1,15 @@
 /**
- * Claiming a batch of due occurrences, in the same transaction as pg-boss's fetch: lock the jobs,
- * drop stale or unwanted occurrences, open an execution row per attempt and, for the pending
- * occurrence of a recurring job, plan the next one. A crash before commit leaves nothing claimed.
+ * Claiming a batch of due occurrences, in the same transaction as pg-boss's fetch: read the jobs,
+ * drop stale or unwanted occurrences, open an execution row per attempt and advance the jobs (only
+ * if their generation is still the one read) and, for the pending occurrence of a recurring job,
+ * plan the next one. A crash before commit leaves nothing claimed.
  */
 import { randomUUID } from 'node:crypto'
 import type { Job, PgBoss } from 'pg-boss'
 import type { Queryable } from '../../db/pool.ts'
 import { abandonRunningAttempts, findSucceededOccurrences } from '../repository/executions.ts'
 import { type ClaimUpdate, writeClaims } from '../repository/job-engine.ts'
-import { type EngineJob, findJobsForUpdate } from '../repository/jobs.ts'
+import { type EngineJob, findJobsForClaim } from '../repository/jobs.ts'
 import { JOB_STATUS } from '../states.ts'
 import { nextOccurrence } from '../timing/index.ts'
 import { bossDb, type OccurrenceData } from './boss.ts'
@@ -29,6 +30,19 @@ export interface ClaimedAttempt {
   manual: boolean
   startedAt: Date
   latenessMs: number
+}
+
+/**
+ * A job changed (update, pause, resume, cancel) between the claim's read and its write. Nothing of the
+ * claim may commit: the caller rolls back and claims again, and the new read sees the change.
+ */
+export class ClaimConflictError extends Error {
+  readonly jobIds: readonly string[]
+  constructor(jobIds: readonly string[]) {
+    super(`${jobIds.length} job(s) changed while their occurrences were being claimed`)
+    this.name = 'ClaimConflictError'
+    this.jobIds = jobIds
+  }
 }
 
 export interface ClaimResult {
@@ -62,7 +76,7 @@ export async function claimOccurrences(
 ): Promise<ClaimResult> {
   if (fetched.length === 0) return { claimed: [], skipped: 0 }
   const jobs = new Map(
-    (await findJobsForUpdate(tx, [...new Set(fetched.map((f) => f.data.job_id))])).map((j) => [
+    (await findJobsForClaim(tx, [...new Set(fetched.map((f) => f.data.job_id))])).map((j) => [
       j.id,
       j,
     ]),
@@ -91,9 +105,10 @@ export async function claimOccurrences(
     if (attempt > 1) retriedIds.push(bossJob.id)
     const update = updates.get(job.id) ?? {
       id: job.id,
+      generation: job.generation,
       runIncrement: 0,
       nextRunAt: undefined,
-      occurrencesPlanned: job.occurrencesPlanned,
+      plannedIncrement: 0,
       lastExecutionId: executionId,
     }
     update.lastExecutionId = executionId
@@ -108,11 +123,15 @@ export async function claimOccurrences(
       // Runs missed while no worker was up (outage, restart) are coalesced into this late one: the
       // next occurrence is the first one after now, not a burst of every missed one.
       const after = now > dueAt ? now : dueAt
-      const following = nextOccurrence(job.schedule, after, update.occurrencesPlanned)
+      const following = nextOccurrence(
+        job.schedule,
+        after,
+        job.occurrencesPlanned + update.plannedIncrement,
+      )
       update.nextRunAt = following
       job.nextRunAt = following
       if (following) {
-        update.occurrencesPlanned += 1
+        update.plannedIncrement += 1
         next.push(planScheduled(job, following))
       }
     }
@@ -136,7 +155,7 @@ export async function claimOccurrences(
     now,
     'The process running this attempt stopped before it finished; it was retried.',
   )
-  await writeClaims(
+  const changed = await writeClaims(
     tx,
     claimed.map((c) => ({
       id: c.executionId,
@@ -151,6 +170,7 @@ export async function claimOccurrences(
     [...updates.values()],
     now,
   )
+  if (changed.length > 0) throw new ClaimConflictError(changed)
   if (next.length > 0) await enqueueOccurrences(boss, tx, next, settings)
   if (skippedIds.length > 0)
     await boss.complete(queue, skippedIds, { skipped: true }, { db: bossDb(tx) })

@@ -11,7 +11,7 @@ import type { Clock } from '../../time/clock.ts'
 import type { ExecutionOutcome } from '../repository/executions.ts'
 import { bossDb, type OccurrenceData } from './boss.ts'
 import { findNextStart } from './boss-backlog.ts'
-import { type ClaimedAttempt, claimOccurrences } from './claim.ts'
+import { ClaimConflictError, type ClaimedAttempt, claimOccurrences } from './claim.ts'
 import { type DeliverySettings, earliestRetryDelayMs } from './occurrences.ts'
 import { createOutcomeRecorder } from './outcome-recorder.ts'
 import { isFinalAttempt } from './record-batch.ts'
@@ -70,6 +70,17 @@ export interface Dispatcher {
 const TIMER_SLACK_MS = 2
 /** Attempts started per event-loop turn when a claimed batch is launched. */
 const LAUNCH_SLICE = 25
+/**
+ * Claims rolled back because a job changed mid-claim (or two claims deadlocked) are retried at once
+ * this many times before the pass gives up until the next poll. Each retry reads the jobs afresh,
+ * so it only conflicts again if another change lands in those few milliseconds.
+ */
+const CLAIM_ATTEMPTS = 3
+
+/** A claim that lost a race and can simply run again. */
+function isClaimRace(err: unknown): boolean {
+  return err instanceof ClaimConflictError || (err as { code?: string }).code === '40P01'
+}
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { settings, logger } = deps
@@ -180,23 +191,33 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const room = Math.min(settings.batchSize, settings.maxInFlight - running.size - reserved)
       if (room <= 0 || stopping) return
       reserved += room
-      let claimed: ClaimedAttempt[]
-      let fetchedCount: number
-      try {
-        ;({ claimed, fetchedCount } = await withTransaction(deps.claimPool, async (tx) => {
-          const fetched = (await deps.boss.fetch<OccurrenceData>(queue, {
-            batchSize: room,
-            db: bossDb(tx),
-          })) as Job<OccurrenceData>[]
-          // Read after the fetch: pg-boss released these at the database's now, so a clock read before
-          // it could record started_at (and lateness) a few ms before the due time.
-          const now = deps.clock.now()
-          const result = await claimOccurrences(deps.boss, tx, queue, fetched, now, deps.delivery)
-          return { claimed: result.claimed, fetchedCount: fetched.length }
-        }))
-      } catch (err) {
-        reserved -= room
-        throw err
+      let claimed: ClaimedAttempt[] = []
+      let fetchedCount = 0
+      for (let attempt = 1; ; attempt++) {
+        try {
+          ;({ claimed, fetchedCount } = await withTransaction(deps.claimPool, async (tx) => {
+            const fetched = (await deps.boss.fetch<OccurrenceData>(queue, {
+              batchSize: room,
+              db: bossDb(tx),
+            })) as Job<OccurrenceData>[]
+            // Read after the fetch: pg-boss released these at the database's now, so a clock read
+            // before it could record started_at (and lateness) a few ms before the due time.
+            const now = deps.clock.now()
+            const result = await claimOccurrences(deps.boss, tx, queue, fetched, now, deps.delivery)
+            return { claimed: result.claimed, fetchedCount: fetched.length }
+          }))
+          break
+        } catch (err) {
+          if (attempt < CLAIM_ATTEMPTS && isClaimRace(err) && !stopping) {
+            logger.debug(
+              { err: { message: (err as Error).message } },
+              'claim raced; claiming again',
+            )
+            continue
+          }
+          reserved -= room
+          throw err
+        }
       }
       // Unused slots go back now; each claimed attempt keeps its slot reserved until it is running.
       reserved -= room - claimed.length

@@ -10,44 +10,58 @@ import type { ExecutionOutcome, NewExecution } from './executions.ts'
 
 export interface ClaimUpdate {
   id: string
+  /** The generation the claim read: the job is advanced only if it still has it. */
+  generation: number
   /** Added to run_count (1 for a first attempt, 0 for a retry). */
   runIncrement: number
   /** New next_run_at, or undefined to leave it. */
   nextRunAt: Date | null | undefined
-  occurrencesPlanned: number
+  /** Added to occurrences_planned (1 when the claim planned the next occurrence). */
+  plannedIncrement: number
   lastExecutionId: string
 }
 
 /**
- * Opens the claimed attempts (`running` execution rows; a repeated (boss_job_id, attempt) is skipped)
- * and advances their jobs, in one statement. Rows travel as one JSON parameter per table: pg's
- * per-element array escaping cost more than the statement itself for a batch of hundreds.
+ * Advances the claimed jobs and opens their attempts (`running` execution rows; a repeated
+ * (boss_job_id, attempt) is skipped), in one statement. The claim read the jobs without locking them,
+ * so a job whose generation changed since (updated, paused, resumed or cancelled in between) is left
+ * alone and gets no execution rows; its id is returned and the caller must roll the claim back. Every
+ * other engine write to a job is relative (run_count, occurrences_planned) or belongs to the one
+ * claimer holding the job's pending occurrence (next_run_at), so claims of other occurrences of the
+ * same job cannot undo each other. Rows travel as one JSON parameter per table: pg's per-element
+ * array escaping cost more than the statement itself for a batch of hundreds.
  */
 export async function writeClaims(
   db: Queryable,
   executions: readonly NewExecution[],
   updates: readonly ClaimUpdate[],
   now: Date,
-): Promise<void> {
-  if (executions.length === 0 && updates.length === 0) return
-  await db.query({
+): Promise<string[]> {
+  if (executions.length === 0 && updates.length === 0) return []
+  const result = await db.query<{ id: string }>({
     name: 'engine-write-claims',
-    text: `with opened as (
+    text: `with u as (
+       select * from json_to_recordset($2::json) as u(id uuid, generation int, run_increment int,
+         set_next boolean, next_run_at timestamptz, planned_increment int, last_execution_id uuid)
+     ), advanced as (
+       update scheduled_jobs j set
+         run_count = j.run_count + u.run_increment,
+         next_run_at = case when u.set_next then u.next_run_at else j.next_run_at end,
+         occurrences_planned = j.occurrences_planned + u.planned_increment,
+         last_execution_id = u.last_execution_id,
+         updated_at = $3
+       from u
+       where j.id = u.id and j.generation = u.generation
+       returning j.id
+     ), opened as (
        insert into job_executions (id, job_id, boss_job_id, occurrence_at, manual, attempt, status, started_at, lateness_ms)
        select id, job_id, boss_job_id, occurrence_at, manual, attempt, 'running', started_at, lateness_ms
        from json_to_recordset($1::json) as r(id uuid, job_id uuid, boss_job_id uuid,
          occurrence_at timestamptz, manual boolean, attempt int, started_at timestamptz, lateness_ms int)
+       where r.job_id in (select id from advanced)
        on conflict (boss_job_id, attempt) do nothing
      )
-     update scheduled_jobs j set
-       run_count = j.run_count + u.run_increment,
-       next_run_at = case when u.set_next then u.next_run_at else j.next_run_at end,
-       occurrences_planned = u.occurrences_planned,
-       last_execution_id = u.last_execution_id,
-       updated_at = $3
-     from json_to_recordset($2::json) as u(id uuid, run_increment int, set_next boolean,
-       next_run_at timestamptz, occurrences_planned int, last_execution_id uuid)
-     where j.id = u.id`,
+     select u.id from u where u.id not in (select id from advanced)`,
     values: [
       JSON.stringify(
         executions.map((r) => ({
@@ -64,16 +78,18 @@ export async function writeClaims(
       JSON.stringify(
         updates.map((u) => ({
           id: u.id,
+          generation: u.generation,
           run_increment: u.runIncrement,
           set_next: u.nextRunAt !== undefined,
           next_run_at: u.nextRunAt ?? null,
-          occurrences_planned: u.occurrencesPlanned,
+          planned_increment: u.plannedIncrement,
           last_execution_id: u.lastExecutionId,
         })),
       ),
       now,
     ],
   })
+  return result.rows.map((r) => r.id)
 }
 
 /**

@@ -177,16 +177,20 @@ export type EngineJob = Pick<
   | 'sourceRef'
 >
 
-/** Locks and returns the given jobs (missing ids are simply absent). Expects a transaction. */
-export async function findJobsForUpdate(
+/**
+ * Returns the given jobs as they are now (missing ids are simply absent), without locking them: the
+ * claim's write applies only to jobs still at the generation read here (writeClaims), which is what
+ * a lock held from here on used to guarantee, for one tuple write per job less.
+ */
+export async function findJobsForClaim(
   db: Queryable,
   ids: readonly string[],
 ): Promise<EngineJob[]> {
   const result = await db.query({
-    name: 'engine-lock-jobs',
+    name: 'engine-read-jobs',
     text: `select id, status, action_kind, action_params, action_secrets, schedule, generation, next_run_at,
        occurrences_planned, max_attempts, timeout_seconds, source, source_ref
-     from scheduled_jobs where id = any($1::uuid[]) order by id for update`,
+     from scheduled_jobs where id = any($1::uuid[])`,
     values: [ids],
   })
   return result.rows.map(

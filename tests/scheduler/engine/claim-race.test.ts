@@ -1,0 +1,177 @@
+/**
+ * The claim reads jobs without locking them and advances only those still at the generation it read
+ * (claim.ts). These tests land a job change between that read and the write, deterministically: the
+ * change is made first in another transaction and committed only once the claim is waiting for it.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import pg from 'pg'
+import { withTransaction } from '../../../src/db/pool.ts'
+import { bossDb, type OccurrenceData, queueName } from '../../../src/scheduler/engine/boss.ts'
+import { ClaimConflictError, claimOccurrences } from '../../../src/scheduler/engine/claim.ts'
+import type { DeliverySettings } from '../../../src/scheduler/engine/occurrences.ts'
+import { sleep, waitUntil } from '../../helpers/engine-wait.ts'
+import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
+
+const DELIVERY: DeliverySettings = {
+  retryDelaySeconds: 1,
+  retryDelayMaxSeconds: 2,
+  expiryGraceSeconds: 60,
+  retentionSeconds: 3_600,
+}
+
+let receiver: WebhookReceiver
+
+before(async () => {
+  receiver = await startWebhookReceiver()
+})
+after(async () => {
+  await receiver.close()
+})
+
+/** Opens a transaction that bumps the job's generation (as update/pause/cancel do) and holds it. */
+async function holdGenerationBump(connectionString: string, jobId: string) {
+  const client = new pg.Client({ connectionString })
+  await client.connect()
+  await client.query('begin')
+  await client.query('update scheduled_jobs set generation = generation + 1 where id = $1', [jobId])
+  return {
+    async commit() {
+      await client.query('commit')
+      await client.end()
+    },
+  }
+}
+
+/** Waits until some session of this database waits for a row lock: the claim reached its write. */
+async function waitForLockWait(scheduler: TestScheduler) {
+  await waitUntil(
+    'a claim waiting for the job row',
+    async () => {
+      const result = await scheduler.pool.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity
+         where datname = current_database() and wait_event_type = 'Lock'`,
+      )
+      return (result.rows[0]?.n ?? 0) > 0
+    },
+    5_000,
+    20,
+  )
+}
+
+async function createDueJob(scheduler: TestScheduler, name: string) {
+  const created = await scheduler.runtime.service.createJob(
+    'webhook',
+    { name, delay: '1s', url: `${receiver.url}/${name}` },
+    { name: 'tests' },
+  )
+  return created.job.id
+}
+
+describe('a job changed while its occurrence is being claimed', () => {
+  let scheduler: TestScheduler
+
+  before(async () => {
+    // No dispatcher: the test runs the claim itself.
+    scheduler = await startTestScheduler('engine_claim_race', {
+      env: { WORKERS_ENABLED: 'false' },
+    })
+  })
+  after(async () => {
+    await scheduler.close()
+  })
+
+  it('rolls the whole claim back, and the next claim skips the stale occurrence', async () => {
+    const jobId = await createDueJob(scheduler, 'race')
+    await sleep(1_300)
+    const { boss } = scheduler.runtime
+    const queue = queueName('webhook')
+    const claim = () =>
+      withTransaction(scheduler.pool, async (tx) => {
+        const fetched = await boss.fetch<OccurrenceData>(queue, { batchSize: 10, db: bossDb(tx) })
+        return claimOccurrences(boss, tx, queue, fetched, new Date(), DELIVERY)
+      })
+
+    const change = await holdGenerationBump(scheduler.database.connectionString, jobId)
+    const racing = claim()
+    // Keep the rejection observed while the test waits.
+    racing.catch(() => {})
+    await waitForLockWait(scheduler)
+    await change.commit()
+    await assert.rejects(
+      racing,
+      (err) => err instanceof ClaimConflictError && err.jobIds.includes(jobId),
+    )
+
+    // Nothing of the failed claim stayed: no attempt, no run counted, the occurrence back in line.
+    const executions = await scheduler.pool.query(
+      'select 1 from job_executions where job_id = $1',
+      [jobId],
+    )
+    assert.equal(executions.rowCount, 0)
+    const job = await scheduler.pool.query<{ run_count: number; generation: number }>(
+      'select run_count, generation from scheduled_jobs where id = $1',
+      [jobId],
+    )
+    assert.deepEqual(job.rows[0], { run_count: 0, generation: 2 })
+    const occurrence = await scheduler.pool.query<{ state: string }>(
+      `select state from pgboss.job where name = $1 and data->>'job_id' = $2`,
+      [queue, jobId],
+    )
+    assert.deepEqual(
+      occurrence.rows.map((r) => r.state),
+      ['created'],
+    )
+
+    const again = await claim()
+    assert.equal(again.claimed.length, 0)
+    assert.equal(again.skipped, 1)
+    assert.equal(receiver.requests.filter((r) => r.path === '/race').length, 0)
+  })
+})
+
+describe('the dispatcher, when a claim loses such a race', () => {
+  let scheduler: TestScheduler
+
+  before(async () => {
+    scheduler = await startTestScheduler('engine_claim_race_dispatch')
+  })
+  after(async () => {
+    await scheduler.close()
+  })
+
+  it('claims again at once instead of failing the pass, and runs nothing stale', async () => {
+    const jobId = await createDueJob(scheduler, 'race-dispatch')
+    const change = await holdGenerationBump(scheduler.database.connectionString, jobId)
+    // The occurrence falls due; the dispatcher's claim reads the job and waits for its row.
+    await waitForLockWait(scheduler)
+    await change.commit()
+
+    await waitUntil(
+      'the stale occurrence completed as skipped',
+      async () => {
+        const result = await scheduler.pool.query<{ state: string }>(
+          `select state from pgboss.job where name = $1 and data->>'job_id' = $2`,
+          [queueName('webhook'), jobId],
+        )
+        return result.rows[0]?.state === 'completed'
+      },
+      5_000,
+    )
+    assert.equal(receiver.requests.filter((r) => r.path === '/race-dispatch').length, 0)
+    const executions = await scheduler.pool.query(
+      'select 1 from job_executions where job_id = $1',
+      [jobId],
+    )
+    assert.equal(executions.rowCount, 0)
+    const failedPasses = scheduler.logs
+      .lines()
+      .filter((l) => l.msg === 'dispatch pass failed; retrying on the next poll')
+    assert.deepEqual(failedPasses, [])
+    assert.ok(
+      scheduler.logs.lines().some((l) => l.msg === 'claim raced; claiming again'),
+      'the claim was retried',
+    )
+  })
+})
