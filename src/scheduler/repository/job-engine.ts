@@ -21,6 +21,10 @@ export interface ClaimUpdate {
   lastExecutionId: string
 }
 
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
 /**
  * Advances the claimed jobs and opens their attempts (`running` execution rows; a repeated
  * (boss_job_id, attempt) is skipped), in one statement. The claim read the jobs without locking them,
@@ -28,7 +32,10 @@ export interface ClaimUpdate {
  * alone and gets no execution rows; its id is returned and the caller must roll the claim back. Every
  * other engine write to a job is relative (run_count, occurrences_planned) or belongs to the one
  * claimer holding the job's pending occurrence (next_run_at), so claims of other occurrences of the
- * same job cannot undo each other. Rows travel as one JSON parameter per table: pg's per-element
+ * same job cannot undo each other. Settling a job (record, sweeper) changes only its status, and only
+ * once nothing is pending, so it needs no generation bump: a claim racing it is a retry, re-run or
+ * manual run, which may run on a settled job anyway. Job rows are locked in id order, so two claims
+ * sharing jobs (a retry in one, the pending occurrence in the other) never lock them crosswise. Rows travel as one JSON parameter per table: pg's per-element
  * array escaping cost more than the statement itself for a batch of hundreds.
  */
 export async function writeClaims(
@@ -76,7 +83,8 @@ export async function writeClaims(
         })),
       ),
       JSON.stringify(
-        updates.map((u) => ({
+        // The statement visits (and locks) the jobs in this order.
+        [...updates].sort(byId).map((u) => ({
           id: u.id,
           generation: u.generation,
           run_increment: u.runIncrement,

@@ -10,6 +10,7 @@ import { withTransaction } from '../../../src/db/pool.ts'
 import { bossDb, type OccurrenceData, queueName } from '../../../src/scheduler/engine/boss.ts'
 import { ClaimConflictError, claimOccurrences } from '../../../src/scheduler/engine/claim.ts'
 import type { DeliverySettings } from '../../../src/scheduler/engine/occurrences.ts'
+import { writeClaims } from '../../../src/scheduler/repository/job-engine.ts'
 import { sleep, waitUntil } from '../../helpers/engine-wait.ts'
 import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
@@ -44,16 +45,16 @@ async function holdGenerationBump(connectionString: string, jobId: string) {
   }
 }
 
-/** Waits until some session of this database waits for a row lock: the claim reached its write. */
-async function waitForLockWait(scheduler: TestScheduler) {
+/** Waits until `count` sessions of this database wait for a row lock (a claim reached its write). */
+async function waitForLockWait(scheduler: TestScheduler, count = 1) {
   await waitUntil(
-    'a claim waiting for the job row',
+    `${count} session(s) waiting for a job row`,
     async () => {
       const result = await scheduler.pool.query<{ n: number }>(
         `select count(*)::int as n from pg_stat_activity
          where datname = current_database() and wait_event_type = 'Lock'`,
       )
-      return (result.rows[0]?.n ?? 0) > 0
+      return (result.rows[0]?.n ?? 0) >= count
     },
     5_000,
     20,
@@ -128,6 +129,61 @@ describe('a job changed while its occurrence is being claimed', () => {
     assert.equal(again.claimed.length, 0)
     assert.equal(again.skipped, 1)
     assert.equal(receiver.requests.filter((r) => r.path === '/race').length, 0)
+  })
+
+  it('locks job rows in id order, so two claims sharing jobs never deadlock', async () => {
+    const ids = [await createDueJob(scheduler, 'order-a'), await createDueJob(scheduler, 'order-b')]
+    const [low, high] = [...ids].sort()
+    assert.ok(low && high)
+    const url = scheduler.database.connectionString
+    const connect = async () => {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      await client.query('begin')
+      // The plan a table of realistic size gets (the rows to update drive an index lookup per job),
+      // so the lock order is the statement's, not the order of this tiny table's pages.
+      await client.query(
+        'set local enable_seqscan = off; set local enable_hashjoin = off; set local enable_mergejoin = off',
+      )
+      return client
+    }
+    const update = (id: string) => ({
+      id,
+      generation: 1,
+      runIncrement: 1,
+      nextRunAt: undefined,
+      plannedIncrement: 0,
+      lastExecutionId: crypto.randomUUID(),
+    })
+    // A third session holds the lower job. Claim A (lower first) waits for it; claim B lists the
+    // jobs the other way round. Locking in list order, B would take the higher job and wait for the
+    // lower one behind A, and A, once it got the lower one, would wait for B: a deadlock.
+    const holder = await connect()
+    const a = await connect()
+    const b = await connect()
+    try {
+      await holder.query('select 1 from scheduled_jobs where id = $1 for update', [low])
+      const now = new Date()
+      const claimA = writeClaims(a, [], [update(low), update(high)], now)
+      await waitForLockWait(scheduler, 1)
+      const claimB = writeClaims(b, [], [update(high), update(low)], now)
+      await waitForLockWait(scheduler, 2)
+      await holder.query('commit')
+      assert.deepEqual(await claimA, [])
+      await a.query('commit')
+      assert.deepEqual(await claimB, [])
+      await b.query('commit')
+    } finally {
+      for (const client of [holder, a, b]) await client.end().catch(() => {})
+    }
+    const counts = await scheduler.pool.query<{ run_count: number }>(
+      'select run_count from scheduled_jobs where id = any($1::uuid[])',
+      [ids],
+    )
+    assert.deepEqual(
+      counts.rows.map((r) => r.run_count),
+      [2, 2],
+    )
   })
 })
 
