@@ -130,6 +130,8 @@ export async function claimOccurrences(
       )
       update.nextRunAt = following
       job.nextRunAt = following
+      // The last occurrence: only it settles the job, even if an earlier one finishes after it.
+      if (!following) update.finalOccurrenceAt = dueAt
       if (following) {
         update.plannedIncrement += 1
         next.push(planScheduled(job, following))

@@ -19,6 +19,8 @@ export interface ClaimUpdate {
   /** Added to occurrences_planned (1 when the claim planned the next occurrence). */
   plannedIncrement: number
   lastExecutionId: string
+  /** Set when the claimed pending occurrence has no successor: the job's last one, which settles it. */
+  finalOccurrenceAt?: Date
 }
 
 function byId(a: { id: string }, b: { id: string }): number {
@@ -49,13 +51,15 @@ export async function writeClaims(
     name: 'engine-write-claims',
     text: `with u as (
        select * from json_to_recordset($2::json) as u(id uuid, generation int, run_increment int,
-         set_next boolean, next_run_at timestamptz, planned_increment int, last_execution_id uuid)
+         set_next boolean, next_run_at timestamptz, planned_increment int, last_execution_id uuid,
+         final_occurrence_at timestamptz)
      ), advanced as (
        update scheduled_jobs j set
          run_count = j.run_count + u.run_increment,
          next_run_at = case when u.set_next then u.next_run_at else j.next_run_at end,
          occurrences_planned = j.occurrences_planned + u.planned_increment,
          last_execution_id = u.last_execution_id,
+         final_occurrence_at = coalesce(u.final_occurrence_at, j.final_occurrence_at),
          updated_at = $3
        from u
        where j.id = u.id and j.generation = u.generation
@@ -92,6 +96,7 @@ export async function writeClaims(
           next_run_at: u.nextRunAt ?? null,
           planned_increment: u.plannedIncrement,
           last_execution_id: u.lastExecutionId,
+          final_occurrence_at: u.finalOccurrenceAt,
         })),
       ),
       now,
@@ -124,6 +129,8 @@ export interface SettlingJob {
   id: string
   /** The occurrence's generation: a job changed since then is not settled by it. */
   generation: number
+  /** The occurrence's due time: only the job's last occurrence settles it. */
+  occurrenceAt: Date
   status: JobStatus
 }
 
@@ -154,8 +161,9 @@ export async function writeOutcomes(
        where x.id = u.id and x.status = 'running'
      )
      update scheduled_jobs j set status = s.status, updated_at = $3
-     from json_to_recordset($2::json) as s(id uuid, generation int, status text)
-     where j.id = s.id and j.generation = s.generation and j.status = 'scheduled' and j.next_run_at is null`,
+     from json_to_recordset($2::json) as s(id uuid, generation int, occurrence_at timestamptz, status text)
+     where j.id = s.id and j.generation = s.generation and j.status = 'scheduled' and j.next_run_at is null
+       and s.occurrence_at >= coalesce(j.final_occurrence_at, s.occurrence_at)`,
     values: [
       toPostgresJson(
         // Absent fields are left out (JSON.stringify drops undefined) and read back as null: a
@@ -176,7 +184,14 @@ export async function writeOutcomes(
           error_message: outcome.errorMessage,
         })),
       ),
-      JSON.stringify(settling),
+      JSON.stringify(
+        settling.map((j) => ({
+          id: j.id,
+          generation: j.generation,
+          occurrence_at: j.occurrenceAt,
+          status: j.status,
+        })),
+      ),
       now,
     ],
   })
@@ -195,7 +210,8 @@ export async function settleAbandonedJobs(
     `update scheduled_jobs j set status = 'failed', updated_at = $2
      from job_executions x
      where x.id = any($1::uuid[]) and x.job_id = j.id and not x.manual and x.attempt >= j.max_attempts
-       and j.status = 'scheduled' and j.next_run_at is null`,
+       and j.status = 'scheduled' and j.next_run_at is null
+       and x.occurrence_at >= coalesce(j.final_occurrence_at, x.occurrence_at)`,
     [executionIds, now],
   )
 }
