@@ -358,11 +358,12 @@ describe('guarded fetch failures', () => {
     assert.match(error.message, /ECONNREFUSED/)
   })
 
-  it('reports a caller abort as aborted', async () => {
+  /** A request to a slow server that the caller aborts after 50 ms with `reason`. */
+  async function abortedRequest(reason?: unknown) {
     const server = await startServer(slow(2000))
     const controller = new AbortController()
-    setTimeout(() => controller.abort(), 50)
-    await rejectsWith(
+    setTimeout(() => controller.abort(reason), 50)
+    return rejectsWith(
       client(['127.0.0.1/32']).request({
         url: server.origin,
         method: 'GET',
@@ -371,22 +372,15 @@ describe('guarded fetch failures', () => {
       }),
       'aborted',
     )
+  }
+
+  it('reports a caller abort as aborted', async () => {
+    await abortedRequest()
   })
 
   it("keeps the caller's abort reason as the cause", async () => {
-    const server = await startServer(slow(2000))
-    const controller = new AbortController()
     const reason = new Error('the user left')
-    setTimeout(() => controller.abort(reason), 50)
-    const error = await rejectsWith(
-      client(['127.0.0.1/32']).request({
-        url: server.origin,
-        method: 'GET',
-        timeoutMs: 5000,
-        signal: controller.signal,
-      }),
-      'aborted',
-    )
+    const error = await abortedRequest(reason)
     assert.equal(error.cause, reason)
   })
 

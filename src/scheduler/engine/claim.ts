@@ -130,11 +130,12 @@ export async function claimOccurrences(
       )
       update.nextRunAt = following
       job.nextRunAt = following
-      // The last occurrence: only it settles the job, even if an earlier one finishes after it.
-      if (!following) update.finalOccurrenceAt = dueAt
       if (following) {
         update.plannedIncrement += 1
         next.push(planScheduled(job, following))
+      } else {
+        // The last occurrence: only it settles the job, even if an earlier one finishes after it.
+        update.finalOccurrenceAt = dueAt
       }
     }
     updates.set(job.id, update)

@@ -195,17 +195,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       let fetchedCount = 0
       for (let attempt = 1; ; attempt++) {
         try {
-          ;({ claimed, fetchedCount } = await withTransaction(deps.claimPool, async (tx) => {
-            const fetched = (await deps.boss.fetch<OccurrenceData>(queue, {
-              batchSize: room,
-              db: bossDb(tx),
-            })) as Job<OccurrenceData>[]
-            // Read after the fetch: pg-boss released these at the database's now, so a clock read
-            // before it could record started_at (and lateness) a few ms before the due time.
-            const now = deps.clock.now()
-            const result = await claimOccurrences(deps.boss, tx, queue, fetched, now, deps.delivery)
-            return { claimed: result.claimed, fetchedCount: fetched.length }
-          }))
+          ;({ claimed, fetchedCount } = await claimBatch(queue, room))
           break
         } catch (err) {
           if (attempt < CLAIM_ATTEMPTS && isClaimRace(err) && !stopping) {
@@ -233,6 +223,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       // A short batch means the queue has nothing more due right now.
       if (fetchedCount < room) return
     }
+  }
+
+  /** One claim transaction: pg-boss's fetch and our claim of what it returned, up to `room`. */
+  function claimBatch(queue: string, room: number) {
+    return withTransaction(deps.claimPool, async (tx) => {
+      const fetched = (await deps.boss.fetch<OccurrenceData>(queue, {
+        batchSize: room,
+        db: bossDb(tx),
+      })) as Job<OccurrenceData>[]
+      // Read after the fetch: pg-boss released these at the database's now, so a clock read before
+      // it could record started_at (and lateness) a few ms before the due time.
+      const now = deps.clock.now()
+      const result = await claimOccurrences(deps.boss, tx, queue, fetched, now, deps.delivery)
+      return { claimed: result.claimed, fetchedCount: fetched.length }
+    })
   }
 
   /**

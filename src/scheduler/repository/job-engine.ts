@@ -37,8 +37,9 @@ function byId(a: { id: string }, b: { id: string }): number {
  * same job cannot undo each other. Settling a job (record, sweeper) changes only its status, and only
  * once nothing is pending, so it needs no generation bump: a claim racing it is a retry, re-run or
  * manual run, which may run on a settled job anyway. Job rows are locked in id order, so two claims
- * sharing jobs (a retry in one, the pending occurrence in the other) never lock them crosswise. Rows travel as one JSON parameter per table: pg's per-element
- * array escaping cost more than the statement itself for a batch of hundreds.
+ * sharing jobs (a retry in one, the pending occurrence in the other) never lock them crosswise.
+ * Rows travel as one JSON parameter per table: pg's per-element array escaping cost more than the
+ * statement itself for a batch of hundreds.
  */
 export async function writeClaims(
   db: Queryable,

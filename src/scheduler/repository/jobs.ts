@@ -179,8 +179,7 @@ export type EngineJob = Pick<
 
 /**
  * Returns the given jobs as they are now (missing ids are simply absent), without locking them: the
- * claim's write applies only to jobs still at the generation read here (writeClaims), which is what
- * a lock held from here on used to guarantee, for one tuple write per job less.
+ * claim's write (writeClaims) applies only to jobs still at the generation read here.
  */
 export async function findJobsForClaim(
   db: Queryable,
