@@ -240,8 +240,12 @@ export function createWebhookAction(
     prepareUpdate: (input, current) => build(input, current),
     describe: (params) => `${params.method} ${params.url}`,
     async execute({ params, secrets }, ctx) {
-      const headers: Record<string, string> = { ...secrets.headers }
-      const hasContentType = Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
+      const headers: Record<string, string> = {}
+      let hasContentType = false
+      for (const name in secrets.headers) {
+        headers[name] = secrets.headers[name] as string
+        if (!hasContentType && name.toLowerCase() === 'content-type') hasContentType = true
+      }
       if (params.body !== null && !hasContentType) {
         headers['Content-Type'] =
           params.body_type === 'json' ? 'application/json' : 'text/plain; charset=utf-8'

@@ -145,22 +145,33 @@ export function parseTargetUrl(input: string | URL, base?: URL): URL {
   return url
 }
 
-/** Parsed target URLs by text: a job calls the same URL on every occurrence. Never mutated. */
-const parsedTargets = new Map<string, URL>()
-const PARSED_TARGETS_MAX = 1_000
+/** A caller's target URL, parsed once, with the parts every request to it needs. Never mutated. */
+interface Target {
+  url: URL
+  origin: string
+  path: string
+}
 
-/** parseTargetUrl for a caller's URL, remembering recent ones (parsing cost ~3 µs per call). */
-function parseTarget(input: string): URL {
-  const known = parsedTargets.get(input)
+function toTarget(url: URL): Target {
+  return { url, origin: url.origin, path: `${url.pathname}${url.search}` }
+}
+
+/** Parsed target URLs by text: a job calls the same URL on every occurrence. */
+const knownTargets = new Map<string, Target>()
+const KNOWN_TARGETS_MAX = 1_000
+
+/** The target of a caller's URL, remembering recent ones (parsing and `origin` cost ~5 µs per call). */
+function parseTarget(input: string): Target {
+  const known = knownTargets.get(input)
   if (known) return known
-  const url = parseTargetUrl(input)
+  const target = toTarget(parseTargetUrl(input))
   // Oldest first out: Map keeps insertion order.
-  if (parsedTargets.size >= PARSED_TARGETS_MAX) {
-    const oldest = parsedTargets.keys().next().value
-    if (oldest !== undefined) parsedTargets.delete(oldest)
+  if (knownTargets.size >= KNOWN_TARGETS_MAX) {
+    const oldest = knownTargets.keys().next().value
+    if (oldest !== undefined) knownTargets.delete(oldest)
   }
-  parsedTargets.set(input, url)
-  return url
+  knownTargets.set(input, target)
+  return target
 }
 
 /**
@@ -212,7 +223,7 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
     assertCount('maxResponseBytes', maxBytes, 0)
     assertCount('maxRedirects', maxRedirects, 0)
 
-    let url = parseTarget(req.url)
+    let target = parseTarget(req.url)
     // One timer for the whole call and one listener on the caller's signal, both ending whichever
     // hop is in progress.
     let exchange: ResponseCollector | undefined
@@ -244,7 +255,7 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
         if (stoppedBy) throw new Error(`stopped by ${stoppedBy}`)
         exchange = new ResponseCollector({ limit: maxBytes, discardBody: drainRedirect })
         agent.dispatch(
-          { origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, body },
+          { origin: target.origin, path: target.path, method, headers, body },
           exchange,
         )
         const res = await exchange.done
@@ -254,11 +265,11 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
           if (redirects >= maxRedirects) {
             throw new OutboundError(
               'too_many_redirects',
-              `more than ${maxRedirects} redirect${maxRedirects === 1 ? '' : 's'} (last from ${url.origin})`,
+              `more than ${maxRedirects} redirect${maxRedirects === 1 ? '' : 's'} (last from ${target.origin})`,
             )
           }
-          const next = parseTargetUrl(location, url)
-          if (next.origin !== url.origin) headers = pick(headers, CROSS_ORIGIN_SAFE_HEADERS)
+          const next = toTarget(parseTargetUrl(location, target.url))
+          if (next.origin !== target.origin) headers = pick(headers, CROSS_ORIGIN_SAFE_HEADERS)
           const toGet =
             (res.status === 303 && method !== 'GET') ||
             ((res.status === 301 || res.status === 302) && method === 'POST')
@@ -268,7 +279,7 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
             headers = omit(headers, BODY_HEADERS)
           }
           headers['user-agent'] = options.userAgent
-          url = next
+          target = next
           redirects++
           continue
         }
@@ -279,11 +290,11 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
           body: res.body.subarray(0, utf8SafeLength(res.body, res.truncated)).toString('utf8'),
           bodyTruncated: res.truncated,
           durationMs: Math.round(performance.now() - started),
-          finalUrl: url.href,
+          finalUrl: target.url.href,
         }
       }
     } catch (error) {
-      throw toOutboundError(error, { url, stoppedBy, timeoutMs: req.timeoutMs })
+      throw toOutboundError(error, { url: target.url, stoppedBy, timeoutMs: req.timeoutMs })
     } finally {
       clearTimeout(deadline)
       callerSignal?.removeEventListener('abort', onCallerAbort)

@@ -12,12 +12,12 @@ const MIN_RATE_LIMIT_WAIT_MS = 250
 
 export class ClickUpError extends Error {
   override name = 'ClickUpError'
-  constructor(
-    message: string,
-    readonly status: number | null,
-    readonly code: string | null = null,
-  ) {
+  readonly status: number | null
+  readonly code: string | null
+  constructor(message: string, status: number | null, code: string | null = null) {
     super(message)
+    this.status = status
+    this.code = code
   }
 }
 

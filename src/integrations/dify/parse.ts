@@ -112,7 +112,11 @@ export class AnswerStream {
   /** True once `message_end` arrived. */
   done = false
 
-  constructor(private readonly maxChars: number) {}
+  private readonly maxChars: number
+
+  constructor(maxChars: number) {
+    this.maxChars = maxChars
+  }
 
   /** Handles one SSE event; throws a DifyError for an `error` event. */
   accept(event: SseEvent): void {

@@ -167,7 +167,6 @@ export async function claimOccurrences(
       occurrenceAt: c.dueAt,
       manual: c.manual,
       attempt: c.attempt,
-      startedAt: c.startedAt,
       latenessMs: c.latenessMs,
     })),
     [...updates.values()],

@@ -57,44 +57,30 @@ function attemptBindings(attempt: ClaimedAttempt) {
   }
 }
 
-async function runAction(deps: RunAttemptDeps, attempt: ClaimedAttempt): Promise<ActionResult> {
+function internalError(errorMessage: string): ActionResult {
+  return { ok: false, requestSummary: {}, errorClass: ERROR_CLASS.internal, errorMessage }
+}
+
+/**
+ * The action's result, or a failure if it outlives its timeout (plus a margin) or shutdown gives up on
+ * it. Actions enforce timeoutMs themselves (and classify it); the backstop is for one that does not, so
+ * a hung action can never hold its slot forever. One promise, one controller and one timer per
+ * attempt: this runs for every occurrence, and Promise.race, AbortSignal.timeout/any and async
+ * wrappers each cost measurable main-thread time there.
+ */
+function runAction(deps: RunAttemptDeps, attempt: ClaimedAttempt): Promise<ActionResult> {
   const action = deps.registry.get(attempt.job.actionKind)
   if (!action) {
-    return {
-      ok: false,
-      requestSummary: {},
-      errorClass: ERROR_CLASS.internal,
-      errorMessage: `This server has no "${attempt.job.actionKind}" action.`,
-    }
+    return Promise.resolve(internalError(`This server has no "${attempt.job.actionKind}" action.`))
   }
   const timeoutMs = attempt.job.timeoutSeconds * 1000
-  // Actions enforce timeoutMs themselves (and classify it); this later deadline is the backstop for
-  // one that does not, so a hung action can never hold its slot forever. One controller and one timer
-  // per attempt: AbortSignal.timeout/any cost several times more on this hot path (GC-tracked links).
   const stop = new AbortController()
-  let giveUp!: (result: ActionResult) => void
-  const abandoned = new Promise<ActionResult>((resolve) => {
-    giveUp = resolve
-  })
-  const abandon = (errorClass: string, errorMessage: string) => {
-    if (stop.signal.aborted) return
-    stop.abort()
-    giveUp({ ok: false, requestSummary: {}, errorClass, errorMessage })
-  }
-  const backstop = setTimeout(
-    () => abandon(ERROR_CLASS.timeout, 'The action did not finish within its timeout.'),
-    timeoutMs + BACKSTOP_MARGIN_MS,
-  )
-  const onShutdown = () =>
-    abandon(ERROR_CLASS.shutdown, 'The server shut down before the action finished.')
-  const unsubscribe = deps.shutdown.onAbort(onShutdown)
-  if (deps.shutdown.aborted) onShutdown()
   // Created only when something is logged: most attempts log nothing but their finish line.
   let log: Logger | undefined
   const context: ExecutionContext = {
     jobId: attempt.job.id,
     executionId: attempt.executionId,
-    occurrenceAt: attempt.dueAt.toISOString(),
+    occurrenceAt: attempt.bossJob.data.due_at,
     attempt: attempt.attempt,
     signal: stop.signal,
     timeoutMs,
@@ -103,25 +89,41 @@ async function runAction(deps: RunAttemptDeps, attempt: ClaimedAttempt): Promise
       return log
     },
   }
-  try {
-    const execution = action.execute(
-      { params: attempt.job.actionParams, secrets: attempt.job.actionSecrets },
-      context,
-    )
-    return await Promise.race([execution, abandoned])
-  } catch (err) {
-    // Actions report failures as results; a throw is a bug, recorded without internals.
-    context.log.error({ err }, 'action threw')
-    return {
-      ok: false,
-      requestSummary: {},
-      errorClass: ERROR_CLASS.internal,
-      errorMessage: 'The action failed unexpectedly.',
+  return new Promise<ActionResult>((resolve) => {
+    let settled = false
+    const settle = (result: ActionResult) => {
+      if (settled) return
+      settled = true
+      clearTimeout(backstop)
+      unsubscribe()
+      resolve(result)
     }
-  } finally {
-    clearTimeout(backstop)
-    unsubscribe()
-  }
+    const abandon = (errorClass: string, errorMessage: string) => {
+      if (settled) return
+      stop.abort()
+      settle({ ok: false, requestSummary: {}, errorClass, errorMessage })
+    }
+    const backstop = setTimeout(
+      () => abandon(ERROR_CLASS.timeout, 'The action did not finish within its timeout.'),
+      timeoutMs + BACKSTOP_MARGIN_MS,
+    )
+    const onShutdown = () =>
+      abandon(ERROR_CLASS.shutdown, 'The server shut down before the action finished.')
+    const unsubscribe = deps.shutdown.onAbort(onShutdown)
+    if (deps.shutdown.aborted) onShutdown()
+    try {
+      action
+        .execute({ params: attempt.job.actionParams, secrets: attempt.job.actionSecrets }, context)
+        .then(settle, (err: unknown) => {
+          // Actions report failures as results; a throw is a bug, recorded without internals.
+          context.log.error({ err }, 'action threw')
+          settle(internalError('The action failed unexpectedly.'))
+        })
+    } catch (err) {
+      context.log.error({ err }, 'action threw')
+      settle(internalError('The action failed unexpectedly.'))
+    }
+  })
 }
 
 const BACKSTOP_MARGIN_MS = 1_000
@@ -135,19 +137,26 @@ export async function runAttempt(
   const ran = await runAction(deps, attempt)
   // An attempt cut short by shutdown was not the target's fault: it runs again at once (on another
   // replica, or after restart) without using up one of its attempts.
-  const result =
+  const shutDown =
     !ran.ok && deps.shutdown.aborted && ran.deferUntil === undefined && ran.retryable !== false
-      ? { ...ran, errorClass: ERROR_CLASS.shutdown, deferUntil: deps.clock.now() }
-      : ran
   const durationMs = performance.now() - started
-  const { ok, ...reported } = result
+  // Field by field rather than by spreading: one object shape for every outcome, built once.
   const outcome: ExecutionOutcome = {
-    ...reported,
-    status: ok ? 'succeeded' : 'failed',
+    status: ran.ok ? 'succeeded' : 'failed',
     finishedAt: deps.clock.now(),
     durationMs,
+    requestSummary: ran.requestSummary,
+    responseStatus: ran.responseStatus,
+    responseHeaders: ran.responseHeaders,
+    responseBody: ran.responseBody,
+    responseTruncated: ran.responseTruncated,
+    output: ran.output,
+    errorClass: shutDown ? ERROR_CLASS.shutdown : ran.errorClass,
+    errorMessage: ran.errorMessage,
+    retryable: ran.retryable,
+    deferUntil: shutDown ? deps.clock.now() : ran.deferUntil,
   }
-  const level = result.ok ? 'info' : 'warn'
+  const level = ran.ok ? 'info' : 'warn'
   if (deps.logger.isLevelEnabled(level)) {
     deps.logger[level](
       {
@@ -155,8 +164,8 @@ export async function runAttempt(
         status: outcome.status,
         duration_ms: Math.round(durationMs),
         lateness_ms: attempt.latenessMs,
-        response_status: result.responseStatus,
-        error_class: result.errorClass,
+        response_status: outcome.responseStatus,
+        error_class: outcome.errorClass,
       },
       'attempt finished',
     )

@@ -4,9 +4,14 @@
  * jobs.ts and execution reads in executions.ts. Every write is one set-based statement for a whole
  * batch, prepared once per connection (`name`): claims and recordings run hundreds of times a second.
  */
+
+import { boolArray, intArray, timestampArray, uuidArray } from '../../db/array-literal.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { JobStatus } from '../states.ts'
 import type { ExecutionOutcome, NewExecution } from './executions.ts'
+
+/** An attempt a claim opens; it starts at the claim's `now`. */
+export type ClaimedExecution = Omit<NewExecution, 'startedAt'>
 
 export interface ClaimUpdate {
   id: string
@@ -38,22 +43,24 @@ function byId(a: { id: string }, b: { id: string }): number {
  * once nothing is pending, so it needs no generation bump: a claim racing it is a retry, re-run or
  * manual run, which may run on a settled job anyway. Job rows are locked in id order, so two claims
  * sharing jobs (a retry in one, the pending occurrence in the other) never lock them crosswise.
- * Rows travel as one JSON parameter per table: pg's per-element array escaping cost more than the
- * statement itself for a batch of hundreds.
+ * Columns travel as hand-built array literals (db/array-literal.ts), every execution starting at `now`.
  */
 export async function writeClaims(
   db: Queryable,
-  executions: readonly NewExecution[],
+  executions: readonly ClaimedExecution[],
   updates: readonly ClaimUpdate[],
   now: Date,
 ): Promise<string[]> {
   if (executions.length === 0 && updates.length === 0) return []
+  // The statement visits (and locks) the jobs in this order.
+  const jobs = [...updates].sort(byId)
   const result = await db.query<{ id: string }>({
     name: 'engine-write-claims',
     text: `with u as (
-       select * from json_to_recordset($2::json) as u(id uuid, generation int, run_increment int,
-         set_next boolean, next_run_at timestamptz, planned_increment int, last_execution_id uuid,
-         final_occurrence_at timestamptz)
+       select * from unnest($8::uuid[], $9::int[], $10::int[], $11::boolean[], $12::timestamptz[],
+         $13::int[], $14::uuid[], $15::timestamptz[])
+         as u(id, generation, run_increment, set_next, next_run_at, planned_increment, last_execution_id,
+           final_occurrence_at)
      ), advanced as (
        update scheduled_jobs j set
          run_count = j.run_count + u.run_increment,
@@ -61,45 +68,35 @@ export async function writeClaims(
          occurrences_planned = j.occurrences_planned + u.planned_increment,
          last_execution_id = u.last_execution_id,
          final_occurrence_at = coalesce(u.final_occurrence_at, j.final_occurrence_at),
-         updated_at = $3
+         updated_at = $16
        from u
        where j.id = u.id and j.generation = u.generation
        returning j.id
      ), opened as (
        insert into job_executions (id, job_id, boss_job_id, occurrence_at, manual, attempt, status, started_at, lateness_ms)
-       select id, job_id, boss_job_id, occurrence_at, manual, attempt, 'running', started_at, lateness_ms
-       from json_to_recordset($1::json) as r(id uuid, job_id uuid, boss_job_id uuid,
-         occurrence_at timestamptz, manual boolean, attempt int, started_at timestamptz, lateness_ms int)
+       select id, job_id, boss_job_id, occurrence_at, manual, attempt, 'running', $16, lateness_ms
+       from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::boolean[], $6::int[], $7::int[])
+         as r(id, job_id, boss_job_id, occurrence_at, manual, attempt, lateness_ms)
        where r.job_id in (select id from advanced)
        on conflict (boss_job_id, attempt) do nothing
      )
      select u.id from u where u.id not in (select id from advanced)`,
     values: [
-      JSON.stringify(
-        executions.map((r) => ({
-          id: r.id,
-          job_id: r.jobId,
-          boss_job_id: r.bossJobId,
-          occurrence_at: r.occurrenceAt,
-          manual: r.manual,
-          attempt: r.attempt,
-          started_at: r.startedAt,
-          lateness_ms: r.latenessMs,
-        })),
-      ),
-      JSON.stringify(
-        // The statement visits (and locks) the jobs in this order.
-        [...updates].sort(byId).map((u) => ({
-          id: u.id,
-          generation: u.generation,
-          run_increment: u.runIncrement,
-          set_next: u.nextRunAt !== undefined,
-          next_run_at: u.nextRunAt ?? null,
-          planned_increment: u.plannedIncrement,
-          last_execution_id: u.lastExecutionId,
-          final_occurrence_at: u.finalOccurrenceAt,
-        })),
-      ),
+      uuidArray(executions.map((r) => r.id)),
+      uuidArray(executions.map((r) => r.jobId)),
+      uuidArray(executions.map((r) => r.bossJobId)),
+      timestampArray(executions.map((r) => r.occurrenceAt)),
+      boolArray(executions.map((r) => r.manual)),
+      intArray(executions.map((r) => r.attempt)),
+      intArray(executions.map((r) => r.latenessMs)),
+      uuidArray(jobs.map((u) => u.id)),
+      intArray(jobs.map((u) => u.generation)),
+      intArray(jobs.map((u) => u.runIncrement)),
+      boolArray(jobs.map((u) => u.nextRunAt !== undefined)),
+      timestampArray(jobs.map((u) => u.nextRunAt)),
+      intArray(jobs.map((u) => u.plannedIncrement)),
+      uuidArray(jobs.map((u) => u.lastExecutionId)),
+      timestampArray(jobs.map((u) => u.finalOccurrenceAt)),
       now,
     ],
   })
@@ -139,7 +136,7 @@ export interface SettlingJob {
  * Finishes attempts (rows no longer `running` are left alone) and settles the jobs whose last
  * scheduled occurrence ended: only jobs still `scheduled`, with nothing pending and the same
  * generation change. One statement for a whole batch (see engine/record-batch.ts); rows travel as
- * JSON, as in writeClaims.
+ * JSON (their text fields need escaping; JSON.stringify does it fastest).
  */
 export async function writeOutcomes(
   db: Queryable,

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { after, before, describe, it } from 'node:test'
+import pg from 'pg'
+import { boolArray, intArray, timestampArray, uuidArray } from '../../src/db/array-literal.ts'
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts'
+
+let database: TestDatabase
+let client: pg.Client
+
+before(async () => {
+  database = await createTestDatabase('array_literal')
+  client = new pg.Client({ connectionString: database.connectionString })
+  await client.connect()
+})
+after(async () => {
+  await client.end()
+  await database.drop()
+})
+
+/** What Postgres reads from the literal, cast to `type`. */
+async function read(literal: string, type: string): Promise<unknown[]> {
+  const result = await client.query(`select $1::${type} as v`, [literal])
+  return result.rows[0].v
+}
+
+describe('array literals', () => {
+  it('uuidArray: Postgres reads back the same UUIDs in the same order', async () => {
+    const ids = [randomUUID(), randomUUID(), randomUUID()]
+    assert.deepEqual(await read(uuidArray(ids), 'uuid[]'), ids)
+    assert.deepEqual(await read(uuidArray([]), 'uuid[]'), [])
+  })
+
+  it('intArray: integers, negatives included', async () => {
+    assert.deepEqual(
+      await read(intArray([0, 7, -3, 2_000_000_000]), 'int[]'),
+      [0, 7, -3, 2_000_000_000],
+    )
+  })
+
+  it('intArray refuses what is not an integer, instead of sending text Postgres misreads', () => {
+    assert.throws(() => intArray([1, 1.5]), RangeError)
+    assert.throws(() => intArray([Number.NaN]), RangeError)
+  })
+
+  it('boolArray', async () => {
+    assert.deepEqual(await read(boolArray([true, false, true]), 'boolean[]'), [true, false, true])
+    assert.deepEqual(await read(boolArray([false]), 'boolean[]'), [false])
+    assert.deepEqual(await read(boolArray([]), 'boolean[]'), [])
+  })
+
+  it('timestampArray keeps milliseconds and turns null and undefined into NULL', async () => {
+    const a = new Date('2026-03-29T01:59:59.123Z')
+    const b = new Date('2026-11-27T13:00:00.001Z')
+    const values = (await read(
+      timestampArray([a, null, b, undefined]),
+      'timestamptz[]',
+    )) as (Date | null)[]
+    assert.equal(values.length, 4)
+    assert.equal(values[0]?.getTime(), a.getTime())
+    assert.equal(values[1], null)
+    assert.equal(values[2]?.getTime(), b.getTime())
+    assert.equal(values[3], null)
+  })
+
+  it('parallel literals unnest into rows by index', async () => {
+    const ids = [randomUUID(), randomUUID()]
+    const result = await client.query(
+      'select * from unnest($1::uuid[], $2::int[], $3::boolean[]) as t(id, n, flag)',
+      [uuidArray(ids), intArray([1, 2]), boolArray([false, true])],
+    )
+    assert.deepEqual(result.rows, [
+      { id: ids[0], n: 1, flag: false },
+      { id: ids[1], n: 2, flag: true },
+    ])
+  })
+})
