@@ -9,7 +9,7 @@ import pg from 'pg'
 import { runBulk } from './engine-scenarios.ts'
 import { startReceiver } from './receiver.ts'
 import { createBenchDatabase, startWorld } from './setup.ts'
-import { median, postgresCpuSeconds, round } from './stats.ts'
+import { median, postgresCpu, postgresCpuSince, round } from './stats.ts'
 
 const N = Number(process.env.BENCH_N ?? 3_000)
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 5)
@@ -63,15 +63,15 @@ async function main() {
             if (pair === 0) await runBulk(world, receiver, monitor, `warm${name}`, 500, 4_000)
             await monitor.query('vacuum (analyze) job_executions, scheduled_jobs')
             const leadMs = Math.max(4_000, N * 2.2)
-            const cpu = { node: process.cpuUsage(), postgres: 0 }
+            const cpu = { node: process.cpuUsage(), postgres: postgresCpu() }
             // CPU is counted from just before the due time, i.e. the drain, not the creation.
             setTimeout(() => {
               cpu.node = process.cpuUsage()
-              cpu.postgres = postgresCpuSeconds()
+              cpu.postgres = postgresCpu()
             }, leadMs - 20)
             const result = await runBulk(world, receiver, monitor, `${name}${pair}`, N, leadMs)
             const node = process.cpuUsage(cpu.node)
-            const postgresUs = (postgresCpuSeconds() - cpu.postgres) * 1e6
+            const postgresUs = postgresCpuSince(cpu.postgres) * 1e6
             return {
               perSecond: result.per_second_from_first_start,
               cpuUs: (node.user + node.system + postgresUs) / N,

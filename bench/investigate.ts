@@ -7,7 +7,7 @@ import pg from 'pg'
 import { runBulk } from './engine-scenarios.ts'
 import { startReceiver } from './receiver.ts'
 import { createBenchDatabase, startWorld } from './setup.ts'
-import { postgresCpuSeconds, round, summarize } from './stats.ts'
+import { postgresCpu, postgresCpuSince, round, summarize } from './stats.ts'
 
 const N = Number(process.env.BENCH_N ?? 2_000)
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 1_500)
@@ -60,7 +60,7 @@ async function main() {
     const loop = monitorEventLoopDelay({ resolution: 10 })
     const before = {
       node: process.cpuUsage(),
-      pg: postgresCpuSeconds(),
+      pg: postgresCpu(),
       at: performance.now(),
       main: process.threadCpuUsage(),
     }
@@ -80,7 +80,7 @@ async function main() {
       timing = true
       loop.enable()
       before.node = process.cpuUsage()
-      before.pg = postgresCpuSeconds()
+      before.pg = postgresCpu()
       before.at = performance.now()
       before.main = process.threadCpuUsage()
     }, lead - 50)
@@ -97,7 +97,7 @@ async function main() {
     const main = process.threadCpuUsage(before.main)
     const wall = (performance.now() - before.at) / 1000
     const node = process.cpuUsage(before.node)
-    const pgCpu = postgresCpuSeconds() - before.pg
+    const pgCpu = postgresCpuSince(before.pg)
     console.log(
       JSON.stringify({
         n: N,

@@ -81,18 +81,30 @@ export const round = (value: number, digits = 1) => {
   return Math.round(value * f) / f
 }
 
-/** CPU seconds used so far by every postgres process on this machine (one that exits is not counted). */
-export function postgresCpuSeconds(): number {
+/** CPU seconds so far of every Postgres process, by pid (from /proc; Linux only). */
+export type PostgresCpu = Map<string, number>
+
+export function postgresCpu(): PostgresCpu {
   const ticks = 100
-  let total = 0
+  const byPid: PostgresCpu = new Map()
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
       if (!name.startsWith('postgres')) continue
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      total += (Number(fields[11]) + Number(fields[12])) / ticks
+      byPid.set(pid, (Number(fields[11]) + Number(fields[12])) / ticks)
     } catch {}
   }
+  return byPid
+}
+
+/**
+ * Postgres CPU seconds since `before`. Per process, so a connection closed in between (a pool's idle
+ * timeout) does not subtract its whole life from the total; only its last moments are missed.
+ */
+export function postgresCpuSince(before: PostgresCpu): number {
+  let total = 0
+  for (const [pid, seconds] of postgresCpu()) total += seconds - (before.get(pid) ?? 0)
   return total
 }

@@ -26,13 +26,16 @@ export function boolArray(values: readonly boolean[]): string {
   return `${text}}`
 }
 
-/** Timestamps as UTC ISO text; null becomes SQL NULL. */
-export function timestampArray(values: readonly (Date | null | undefined)[]): string {
+/**
+ * Timestamps; null becomes SQL NULL. A string is taken as ISO 8601 text as Date#toISOString writes it
+ * (e.g. an occurrence's due time as planned): passing it on saves a toISOString per value, ~1 µs.
+ */
+export function timestampArray(values: readonly (Date | string | null | undefined)[]): string {
   let text = '{'
   for (let i = 0; i < values.length; i++) {
     const value = values[i]
     if (i > 0) text += ','
-    text += value ? value.toISOString() : 'NULL'
+    text += typeof value === 'string' ? value : value ? value.toISOString() : 'NULL'
   }
   return `${text}}`
 }

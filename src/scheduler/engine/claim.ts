@@ -135,7 +135,7 @@ export async function claimOccurrences(
         next.push(planScheduled(job, following))
       } else {
         // The last occurrence: only it settles the job, even if an earlier one finishes after it.
-        update.finalOccurrenceAt = dueAt
+        update.finalOccurrenceAt = data.due_at
       }
     }
     updates.set(job.id, update)
@@ -164,7 +164,7 @@ export async function claimOccurrences(
       id: c.executionId,
       jobId: c.job.id,
       bossJobId: c.bossJob.id,
-      occurrenceAt: c.dueAt,
+      occurrenceAt: c.bossJob.data.due_at,
       manual: c.manual,
       attempt: c.attempt,
       latenessMs: c.latenessMs,

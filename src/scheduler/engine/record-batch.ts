@@ -60,7 +60,7 @@ export async function recordOutcomes(
     settling.map(({ attempt, outcome }) => ({
       id: attempt.job.id,
       generation: attempt.bossJob.data.generation,
-      occurrenceAt: attempt.dueAt,
+      occurrenceAt: attempt.bossJob.data.due_at,
       status: outcome.status === 'succeeded' ? JOB_STATUS.completed : JOB_STATUS.failed,
     })),
     finished[0]?.outcome.finishedAt ?? new Date(),

@@ -57,6 +57,39 @@ function attemptBindings(attempt: ClaimedAttempt) {
   }
 }
 
+/**
+ * What an action sees of its attempt. A class, not an object literal: a literal with a getter is
+ * built through V8's slow path on every attempt.
+ */
+class AttemptContext implements ExecutionContext {
+  readonly jobId: string
+  readonly executionId: string
+  readonly occurrenceAt: string
+  readonly attempt: number
+  readonly signal: AbortSignal
+  readonly timeoutMs: number
+  readonly #logger: Logger
+  readonly #claimed: ClaimedAttempt
+  #log: Logger | undefined
+
+  constructor(logger: Logger, claimed: ClaimedAttempt, signal: AbortSignal, timeoutMs: number) {
+    this.jobId = claimed.job.id
+    this.executionId = claimed.executionId
+    this.occurrenceAt = claimed.bossJob.data.due_at
+    this.attempt = claimed.attempt
+    this.signal = signal
+    this.timeoutMs = timeoutMs
+    this.#logger = logger
+    this.#claimed = claimed
+  }
+
+  /** Created only when something is logged: most attempts log nothing but their finish line. */
+  get log(): Logger {
+    this.#log ??= this.#logger.child(attemptBindings(this.#claimed))
+    return this.#log
+  }
+}
+
 function internalError(errorMessage: string): ActionResult {
   return { ok: false, requestSummary: {}, errorClass: ERROR_CLASS.internal, errorMessage }
 }
@@ -75,20 +108,7 @@ function runAction(deps: RunAttemptDeps, attempt: ClaimedAttempt): Promise<Actio
   }
   const timeoutMs = attempt.job.timeoutSeconds * 1000
   const stop = new AbortController()
-  // Created only when something is logged: most attempts log nothing but their finish line.
-  let log: Logger | undefined
-  const context: ExecutionContext = {
-    jobId: attempt.job.id,
-    executionId: attempt.executionId,
-    occurrenceAt: attempt.bossJob.data.due_at,
-    attempt: attempt.attempt,
-    signal: stop.signal,
-    timeoutMs,
-    get log() {
-      log ??= deps.logger.child(attemptBindings(attempt))
-      return log
-    },
-  }
+  const context = new AttemptContext(deps.logger, attempt, stop.signal, timeoutMs)
   return new Promise<ActionResult>((resolve) => {
     let settled = false
     const settle = (result: ActionResult) => {
