@@ -67,6 +67,15 @@ export function occurrenceId(jobId: string, generation: number, dueAt: Date): st
   return uuidFrom(`${jobId}|${generation}|${dueAt.toISOString()}`)
 }
 
+/**
+ * The execution id of an attempt: the occurrence's pg-boss id for its first attempt (nearly every
+ * execution, at no cost), a UUID derived from (pg-boss id, attempt) for a retry. Either way the
+ * primary key keeps an attempt from being opened twice (migration 009).
+ */
+export function executionIdFor(bossJobId: string, attempt: number): string {
+  return attempt === 1 ? bossJobId : uuidFrom(`${bossJobId}|attempt|${attempt}`)
+}
+
 /** The pg-boss id of a deferred re-run of an attempt: recording the deferral twice inserts one. */
 export function deferredOccurrenceId(bossJobId: string, retryCount: number): string {
   return uuidFrom(`${bossJobId}|${retryCount}|deferred`)

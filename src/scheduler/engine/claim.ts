@@ -4,7 +4,6 @@
  * if their generation is still the one read) and, for the pending occurrence of a recurring job,
  * plan the next one. A crash before commit leaves nothing claimed.
  */
-import { randomUUID } from 'node:crypto'
 import type { Job, PgBoss } from 'pg-boss'
 import type { Queryable } from '../../db/pool.ts'
 import { abandonRunningAttempts, findSucceededOccurrences } from '../repository/executions.ts'
@@ -12,7 +11,7 @@ import { type ClaimUpdate, writeClaims } from '../repository/job-engine.ts'
 import { type EngineJob, findJobsForClaim } from '../repository/jobs.ts'
 import { JOB_STATUS } from '../states.ts'
 import { nextOccurrence } from '../timing/index.ts'
-import { bossDb, type OccurrenceData } from './boss.ts'
+import { bossDb, executionIdFor, type OccurrenceData } from './boss.ts'
 import {
   type DeliverySettings,
   enqueueOccurrences,
@@ -101,7 +100,7 @@ export async function claimOccurrences(
     }
     const dueAt = new Date(data.due_at)
     const attempt = bossJob.retryCount + 1
-    const executionId = randomUUID()
+    const executionId = executionIdFor(bossJob.id, attempt)
     if (attempt > 1) retriedIds.push(bossJob.id)
     const update = updates.get(job.id) ?? {
       id: job.id,

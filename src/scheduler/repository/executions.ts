@@ -69,6 +69,12 @@ function mapExecutionRow(row: Record<string, any>): ExecutionRecord {
 }
 
 /**
+ * Every attempt of the occurrences whose pg-boss ids are $1: the first by primary key (its id is the
+ * pg-boss id), the others, and rows from before migration 009, by the partial boss_job_id index.
+ */
+const ATTEMPTS_OF_OCCURRENCES = `(id = any($1::uuid[]) or (boss_job_id = any($1::uuid[]) and id <> boss_job_id))`
+
+/**
  * Marks attempts of these occurrences still `running` as failed: their process stopped (crash, kill)
  * and pg-boss expired the claim. Returns how many rows it closed.
  */
@@ -82,7 +88,7 @@ export async function abandonRunningAttempts(
   const result = await db.query(
     `update job_executions set status = 'failed', finished_at = $2, error_class = 'abandoned', error_message = $3,
        duration_ms = greatest(0, (extract(epoch from ($2::timestamptz - started_at)) * 1000)::int)
-     where boss_job_id = any($1::uuid[]) and status = 'running'`,
+     where ${ATTEMPTS_OF_OCCURRENCES} and status = 'running'`,
     [bossJobIds, now, message],
   )
   return result.rowCount ?? 0
@@ -95,7 +101,7 @@ export async function findSucceededOccurrences(
 ): Promise<Set<string>> {
   if (bossJobIds.length === 0) return new Set()
   const result = await db.query<{ boss_job_id: string }>(
-    `select distinct boss_job_id from job_executions where boss_job_id = any($1::uuid[]) and status = 'succeeded'`,
+    `select distinct boss_job_id from job_executions where ${ATTEMPTS_OF_OCCURRENCES} and status = 'succeeded'`,
     [bossJobIds],
   )
   return new Set(result.rows.map((r) => r.boss_job_id))

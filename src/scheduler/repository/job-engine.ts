@@ -40,7 +40,7 @@ function byId(a: { id: string }, b: { id: string }): number {
 
 /**
  * Advances the claimed jobs and opens their attempts (`running` execution rows; a repeated
- * (boss_job_id, attempt) is skipped), in one statement. The claim read the jobs without locking them,
+ * attempt, whose id is derived from it, is skipped), in one statement. The claim read the jobs without locking them,
  * so a job whose generation changed since (updated, paused, resumed or cancelled in between) is left
  * alone and gets no execution rows; its id is returned and the caller must roll the claim back. Every
  * other engine write to a job is relative (run_count, occurrences_planned) or belongs to the one
@@ -84,7 +84,7 @@ export async function writeClaims(
        from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::boolean[], $6::int[], $7::int[])
          as r(id, job_id, boss_job_id, occurrence_at, manual, attempt, lateness_ms)
        where r.job_id in (select id from advanced)
-       on conflict (boss_job_id, attempt) do nothing
+       on conflict (id) do nothing
      )
      select u.id from u where u.id not in (select id from advanced)`,
     values: [
