@@ -27,7 +27,6 @@ export interface ClaimedAttempt {
   attempt: number
   dueAt: Date
   manual: boolean
-  startedAt: Date
   latenessMs: number
 }
 
@@ -146,7 +145,6 @@ export async function claimOccurrences(
       attempt,
       dueAt,
       manual: data.manual,
-      startedAt: now,
       latenessMs: Math.max(0, now.getTime() - dueAt.getTime()),
     })
   }

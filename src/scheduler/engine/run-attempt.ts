@@ -52,7 +52,7 @@ function attemptBindings(attempt: ClaimedAttempt) {
   return {
     job_id: attempt.job.id,
     execution_id: attempt.executionId,
-    due_at: attempt.dueAt.toISOString(),
+    due_at: attempt.bossJob.data.due_at,
     attempt: attempt.attempt,
   }
 }
@@ -131,18 +131,20 @@ function runAction(deps: RunAttemptDeps, attempt: ClaimedAttempt): Promise<Actio
       abandon(ERROR_CLASS.shutdown, 'The server shut down before the action finished.')
     const unsubscribe = deps.shutdown.onAbort(onShutdown)
     if (deps.shutdown.aborted) onShutdown()
+    let execution: Promise<ActionResult>
     try {
-      action
-        .execute({ params: attempt.job.actionParams, secrets: attempt.job.actionSecrets }, context)
-        .then(settle, (err: unknown) => {
-          // Actions report failures as results; a throw is a bug, recorded without internals.
-          context.log.error({ err }, 'action threw')
-          settle(internalError('The action failed unexpectedly.'))
-        })
+      execution = action.execute(
+        { params: attempt.job.actionParams, secrets: attempt.job.actionSecrets },
+        context,
+      )
     } catch (err) {
+      execution = Promise.reject(err)
+    }
+    execution.then(settle, (err: unknown) => {
+      // Actions report failures as results; a throw is a bug, recorded without internals.
       context.log.error({ err }, 'action threw')
       settle(internalError('The action failed unexpectedly.'))
-    }
+    })
   })
 }
 
@@ -160,10 +162,11 @@ export async function runAttempt(
   const shutDown =
     !ran.ok && deps.shutdown.aborted && ran.deferUntil === undefined && ran.retryable !== false
   const durationMs = performance.now() - started
+  const finishedAt = deps.clock.now()
   // Field by field rather than by spreading: one object shape for every outcome, built once.
   const outcome: ExecutionOutcome = {
     status: ran.ok ? 'succeeded' : 'failed',
-    finishedAt: deps.clock.now(),
+    finishedAt,
     durationMs,
     requestSummary: ran.requestSummary,
     responseStatus: ran.responseStatus,
@@ -174,7 +177,7 @@ export async function runAttempt(
     errorClass: shutDown ? ERROR_CLASS.shutdown : ran.errorClass,
     errorMessage: ran.errorMessage,
     retryable: ran.retryable,
-    deferUntil: shutDown ? deps.clock.now() : ran.deferUntil,
+    deferUntil: shutDown ? finishedAt : ran.deferUntil,
   }
   const level = ran.ok ? 'info' : 'warn'
   if (deps.logger.isLevelEnabled(level)) {
