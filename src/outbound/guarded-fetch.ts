@@ -226,24 +226,10 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
     let target = parseTarget(req.url)
     // One timer for the whole call and one listener on the caller's signal, both ending whichever
     // hop is in progress.
-    let exchange: ResponseCollector | undefined
-    let stoppedBy: StopCause | undefined
-    const stop = (cause: StopCause, reason: Error) => {
-      if (stoppedBy) return
-      stoppedBy = cause
-      exchange?.abort(reason)
-    }
-    const deadline = setTimeout(
-      () => stop('deadline', new DOMException('The deadline passed.', 'TimeoutError')),
-      req.timeoutMs,
-    )
-    const callerSignal = req.signal
-    const onCallerAbort = () => {
-      const reason = callerSignal?.reason
-      stop('caller', reason instanceof Error ? reason : new DOMException('Aborted.', 'AbortError'))
-    }
-    if (callerSignal?.aborted) onCallerAbort()
-    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true })
+    const stopper = new CallStopper(req.signal)
+    const deadline = setTimeout(onDeadline, req.timeoutMs, stopper)
+    if (req.signal?.aborted) stopper.handleEvent()
+    else req.signal?.addEventListener('abort', stopper, { once: true })
     let method: OutboundMethod = req.method
     let body = req.body
     let headers = callerHeaders(req.headers)
@@ -252,8 +238,9 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
 
     try {
       for (;;) {
-        if (stoppedBy) throw new Error(`stopped by ${stoppedBy}`)
-        exchange = new ResponseCollector({ limit: maxBytes, discardBody: drainRedirect })
+        if (stopper.stoppedBy) throw new Error(`stopped by ${stopper.stoppedBy}`)
+        const exchange = new ResponseCollector({ limit: maxBytes, discardBody: drainRedirect })
+        stopper.exchange = exchange
         agent.dispatch(
           { origin: target.origin, path: target.path, method, headers, body },
           exchange,
@@ -294,10 +281,14 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
         }
       }
     } catch (error) {
-      throw toOutboundError(error, { url: target.url, stoppedBy, timeoutMs: req.timeoutMs })
+      throw toOutboundError(error, {
+        url: target.url,
+        stoppedBy: stopper.stoppedBy,
+        timeoutMs: req.timeoutMs,
+      })
     } finally {
       clearTimeout(deadline)
-      callerSignal?.removeEventListener('abort', onCallerAbort)
+      req.signal?.removeEventListener('abort', stopper)
     }
   }
 
@@ -369,6 +360,40 @@ function utf8SafeLength(bytes: Buffer, cut: boolean): number {
 
 /** What ended a call early: its deadline or the caller's signal. */
 type StopCause = 'deadline' | 'caller'
+
+/**
+ * Ends whichever hop of a call is in progress, once, and remembers why. An object (and the caller
+ * signal's listener, through handleEvent) rather than closures: every webhook call makes one, and
+ * closures cost an allocation each (under tsx also a `__name` property definition).
+ */
+class CallStopper {
+  stoppedBy: StopCause | undefined
+  exchange: ResponseCollector | undefined
+  readonly #signal: AbortSignal | undefined
+
+  constructor(signal: AbortSignal | undefined) {
+    this.#signal = signal
+  }
+
+  stop(cause: StopCause, reason: Error): void {
+    if (this.stoppedBy) return
+    this.stoppedBy = cause
+    this.exchange?.abort(reason)
+  }
+
+  /** The caller's signal fired. */
+  handleEvent(): void {
+    const reason = this.#signal?.reason
+    this.stop(
+      'caller',
+      reason instanceof Error ? reason : new DOMException('Aborted.', 'AbortError'),
+    )
+  }
+}
+
+function onDeadline(stopper: CallStopper): void {
+  stopper.stop('deadline', new DOMException('The deadline passed.', 'TimeoutError'))
+}
 
 interface ErrorContext {
   url: URL
