@@ -71,6 +71,19 @@ const TIMER_SLACK_MS = 2
 /** Attempts started per event-loop turn when a claimed batch is launched. */
 const LAUNCH_SLICE = 25
 /**
+ * While attempts are running, a claim waits until it can take at least this share of a batch (or of
+ * maxInFlight, if smaller). Every claim costs a transaction whatever its size, and a slot frees with
+ * every finished attempt: claiming at the first free slot would claim one at a time.
+ */
+const MIN_CLAIM_SHARE = 0.6
+
+function minimumClaim(settings: DispatchSettings): number {
+  return Math.max(
+    1,
+    Math.floor(MIN_CLAIM_SHARE * Math.min(settings.batchSize, settings.maxInFlight)),
+  )
+}
+/**
  * Claims rolled back because a job changed mid-claim (or two claims deadlocked) are retried at once
  * this many times before the pass gives up until the next poll. Each retry reads the jobs afresh,
  * so it only conflicts again if another change lands in those few milliseconds.
@@ -90,6 +103,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const running = new Set<Promise<void>>()
   /** Finished attempts whose outcome is not committed yet. */
   const recording = new Set<Promise<void>>()
+  /** Claimed batches still being launched (their attempts hold reserved slots until they run). */
+  const launching = new Set<Promise<void>>()
+  const minClaim = minimumClaim(settings)
   let timer: NodeJS.Timeout | undefined
   let timerAt = Number.POSITIVE_INFINITY
   let passing: Promise<void> | undefined
@@ -177,8 +193,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * batches apart) keeps the actions fed while another batch is being claimed.
    */
   async function drainQueue(queue: string) {
-    // Every claimer settles before the pass ends (stop() waits for the pass, so none can launch an
-    // attempt after it); then the first failure, if any, is reported.
+    // Every claimer settles before the pass ends (stop() waits for the pass and then for the
+    // launches it started, so no attempt starts after that); then the first failure, if any, is
+    // reported.
     const loops = await Promise.allSettled(
       Array.from({ length: settings.claimConcurrency }, () => claimLoop(queue)),
     )
@@ -190,6 +207,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     for (;;) {
       const room = Math.min(settings.batchSize, settings.maxInFlight - running.size - reserved)
       if (room <= 0 || stopping) return
+      // Saturated: the next finished attempts wake the loop until a worthwhile batch fits.
+      if (room < minClaim && running.size + reserved > 0) return
       reserved += room
       let claimed: ClaimedAttempt[] = []
       let fetchedCount = 0
@@ -211,17 +230,30 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       // Unused slots go back now; each claimed attempt keeps its slot reserved until it is running.
       reserved -= room - claimed.length
-      // Launched in slices: starting hundreds of requests in one go held the event loop for tens of
-      // ms, and every database round trip of the other claimer and the recorder waited behind it.
-      for (let i = 0; i < claimed.length; i += LAUNCH_SLICE) {
-        if (i > 0) await new Promise((resolve) => setImmediate(resolve))
-        for (const attempt of claimed.slice(i, i + LAUNCH_SLICE)) {
-          reserved -= 1
-          launch(attempt)
-        }
-      }
+      // Not awaited: the next claim overlaps this batch's launch. Waiting for it (launching 500
+      // takes ~100 ms under load, interleaved with the responses coming in) left the next claim to
+      // start when nearly everything in flight had finished, so the actions ran dry for the claim's
+      // whole round trip, every batch (bench/investigate.ts, PROJECT_INFO.md → Performance).
+      const launched = launchAll(claimed)
+      launching.add(launched)
+      void launched.finally(() => launching.delete(launched))
       // A short batch means the queue has nothing more due right now.
       if (fetchedCount < room) return
+    }
+  }
+
+  /**
+   * Starts a claimed batch in slices: starting hundreds of requests in one go held the event loop for
+   * tens of ms, and every database round trip of the claimers and the recorder waited behind it.
+   * Never rejects, and launches everything even during shutdown: the claim is committed.
+   */
+  async function launchAll(claimed: readonly ClaimedAttempt[]) {
+    for (let i = 0; i < claimed.length; i += LAUNCH_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve))
+      for (const attempt of claimed.slice(i, i + LAUNCH_SLICE)) {
+        reserved -= 1
+        launch(attempt)
+      }
     }
   }
 
@@ -294,6 +326,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       stopping = true
       clearTimeout(timer)
       await passing
+      // Every claimed attempt is started before the wait for running ones begins.
+      await Promise.all([...launching])
       const all = Promise.allSettled([...running])
       const graceOver = new Promise<'grace'>((resolve) =>
         setTimeout(resolve, graceMs, 'grace').unref(),

@@ -58,3 +58,48 @@ describe('attempts in flight', () => {
     assert.equal(new Set(paths).size, jobs)
   })
 })
+
+describe('claims while saturated', () => {
+  it('wait until a worthwhile batch fits instead of claiming each freed slot', async () => {
+    // Batch 40, limit 45: a claim needs room for 60 % of a batch (24) while attempts are running.
+    const jobs = 150
+    receiver.respond = () => ({ status: 200, delayMs: 150 })
+    const runAt = new Date(Date.now() + 3_000).toISOString()
+    const ids: string[] = []
+    for (let i = 0; i < jobs; i++) {
+      const created = await scheduler.runtime.service.createJob(
+        'webhook',
+        { name: `batched ${i}`, run_at: runAt, url: `${receiver.url}/batched/${i}` },
+        { name: 'tests' },
+      )
+      ids.push(created.job.id)
+    }
+    await waitUntil(
+      'every attempt recorded',
+      async () => {
+        const result = await scheduler.pool.query<{ n: number }>(
+          `select count(*)::int as n from job_executions where job_id = any($1::uuid[]) and status = 'succeeded'`,
+          [ids],
+        )
+        return result.rows[0]?.n === jobs
+      },
+      20_000,
+    )
+    // Every execution of one claim starts at that claim's clock reading.
+    const claims = await scheduler.pool.query<{ size: number }>(
+      `select count(*)::int as size from job_executions where job_id = any($1::uuid[])
+       group by started_at order by started_at`,
+      [ids],
+    )
+    const sizes = claims.rows.map((r) => r.size)
+    assert.equal(
+      sizes.reduce((a, b) => a + b, 0),
+      jobs,
+    )
+    assert.ok(sizes.length >= 4, `the limit made several claims, saw ${sizes.join(', ')}`)
+    // The last claim takes what is left, however little.
+    for (const size of sizes.slice(0, -1)) {
+      assert.ok(size >= 24, `each claim took at least 24, saw ${sizes.join(', ')}`)
+    }
+  })
+})
