@@ -62,7 +62,7 @@ async function main() {
             // JIT and connections warm up in each variant's first drain, outside the measurement.
             if (pair === 0) await runBulk(world, receiver, monitor, `warm${name}`, 500, 4_000)
             await monitor.query('vacuum (analyze) job_executions, scheduled_jobs')
-            const leadMs = Math.max(4_000, N * 2.2)
+            const leadMs = Math.max(4_000, N * 3.5)
             const cpu = { node: process.cpuUsage(), postgres: postgresCpu() }
             // CPU is counted from just before the due time, i.e. the drain, not the creation.
             setTimeout(() => {
