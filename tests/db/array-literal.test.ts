@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import pg from 'pg'
-import { boolArray, intArray, timestampArray, uuidArray } from '../../src/db/array-literal.ts'
+import { boolArray, intArray, timestampList, uuidList } from '../../src/db/array-literal.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts'
 
 let database: TestDatabase
@@ -24,11 +24,18 @@ async function read(literal: string, type: string): Promise<unknown[]> {
   return result.rows[0].v
 }
 
-describe('array literals', () => {
-  it('uuidArray: Postgres reads back the same UUIDs in the same order', async () => {
+/** What Postgres reads from the list as the engine's statements split it, cast to `type`. */
+async function split(list: string, type: string): Promise<unknown[]> {
+  const result = await client.query(`select string_to_array($1, ',', 'NULL')::${type} as v`, [list])
+  return result.rows[0].v
+}
+
+describe('column lists and array literals', () => {
+  it('uuidList: Postgres splits back the same UUIDs in the same order', async () => {
     const ids = [randomUUID(), randomUUID(), randomUUID()]
-    assert.deepEqual(await read(uuidArray(ids), 'uuid[]'), ids)
-    assert.deepEqual(await read(uuidArray([]), 'uuid[]'), [])
+    assert.deepEqual(await split(uuidList(ids), 'uuid[]'), ids)
+    assert.deepEqual(await split(uuidList([ids[0] as string]), 'uuid[]'), [ids[0]])
+    assert.deepEqual(await split(uuidList([]), 'uuid[]'), [])
   })
 
   it('intArray: integers, negatives included', async () => {
@@ -49,11 +56,11 @@ describe('array literals', () => {
     assert.deepEqual(await read(boolArray([]), 'boolean[]'), [])
   })
 
-  it('timestampArray keeps milliseconds and turns null and undefined into NULL', async () => {
+  it('timestampList keeps milliseconds and turns null and undefined into NULL', async () => {
     const a = new Date('2026-03-29T01:59:59.123Z')
     const b = new Date('2026-11-27T13:00:00.001Z')
-    const values = (await read(
-      timestampArray([a, null, b, undefined]),
+    const values = (await split(
+      timestampList([a, null, b.toISOString(), undefined]),
       'timestamptz[]',
     )) as (Date | null)[]
     assert.equal(values.length, 4)
@@ -61,13 +68,16 @@ describe('array literals', () => {
     assert.equal(values[1], null)
     assert.equal(values[2]?.getTime(), b.getTime())
     assert.equal(values[3], null)
+    // A list of one NULL is not the empty list.
+    assert.deepEqual(await split(timestampList([null]), 'timestamptz[]'), [null])
+    assert.deepEqual(await split(timestampList([]), 'timestamptz[]'), [])
   })
 
   it('parallel literals unnest into rows by index', async () => {
     const ids = [randomUUID(), randomUUID()]
     const result = await client.query(
-      'select * from unnest($1::uuid[], $2::int[], $3::boolean[]) as t(id, n, flag)',
-      [uuidArray(ids), intArray([1, 2]), boolArray([false, true])],
+      "select * from unnest(string_to_array($1, ',')::uuid[], $2::int[], $3::boolean[]) as t(id, n, flag)",
+      [uuidList(ids), intArray([1, 2]), boolArray([false, true])],
     )
     assert.deepEqual(result.rows, [
       { id: ids[0], n: 1, flag: false },

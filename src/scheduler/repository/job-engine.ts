@@ -5,7 +5,7 @@
  * batch, prepared once per connection (`name`): claims and recordings run hundreds of times a second.
  */
 
-import { boolArray, intArray, timestampArray, uuidArray } from '../../db/array-literal.ts'
+import { boolArray, intArray, timestampList, uuidList } from '../../db/array-literal.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { JobStatus } from '../states.ts'
 import type { ExecutionOutcome, NewExecution } from './executions.ts'
@@ -49,7 +49,8 @@ function byId(a: { id: string }, b: { id: string }): number {
  * once nothing is pending, so it needs no generation bump: a claim racing it is a retry, re-run or
  * manual run, which may run on a settled job anyway. Job rows are locked in id order, so two claims
  * sharing jobs (a retry in one, the pending occurrence in the other) never lock them crosswise.
- * Columns travel as hand-built array literals (db/array-literal.ts), every execution starting at `now`.
+ * Columns travel as hand-built lists and array literals (db/array-literal.ts), every execution starting
+ * at `now`.
  */
 export async function writeClaims(
   db: Queryable,
@@ -63,8 +64,9 @@ export async function writeClaims(
   const result = await db.query<{ id: string }>({
     name: 'engine-write-claims',
     text: `with u as (
-       select * from unnest($8::uuid[], $9::int[], $10::int[], $11::boolean[], $12::timestamptz[],
-         $13::int[], $14::uuid[], $15::timestamptz[])
+       select * from unnest(string_to_array($8, ',')::uuid[], $9::int[], $10::int[], $11::boolean[],
+         string_to_array($12, ',', 'NULL')::timestamptz[], $13::int[], string_to_array($14, ',')::uuid[],
+         string_to_array($15, ',', 'NULL')::timestamptz[])
          as u(id, generation, run_increment, set_next, next_run_at, planned_increment, last_execution_id,
            final_occurrence_at)
      ), advanced as (
@@ -81,28 +83,30 @@ export async function writeClaims(
      ), opened as (
        insert into job_executions (id, job_id, boss_job_id, occurrence_at, manual, attempt, status, started_at, lateness_ms)
        select id, job_id, boss_job_id, occurrence_at, manual, attempt, 'running', $16, lateness_ms
-       from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::boolean[], $6::int[], $7::int[])
+       from unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::uuid[],
+         string_to_array($3, ',')::uuid[], string_to_array($4, ',')::timestamptz[], $5::boolean[],
+         $6::int[], $7::int[])
          as r(id, job_id, boss_job_id, occurrence_at, manual, attempt, lateness_ms)
        where r.job_id in (select id from advanced)
        on conflict (id) do nothing
      )
      select u.id from u where u.id not in (select id from advanced)`,
     values: [
-      uuidArray(executions.map((r) => r.id)),
-      uuidArray(executions.map((r) => r.jobId)),
-      uuidArray(executions.map((r) => r.bossJobId)),
-      timestampArray(executions.map((r) => r.occurrenceAt)),
+      uuidList(executions.map((r) => r.id)),
+      uuidList(executions.map((r) => r.jobId)),
+      uuidList(executions.map((r) => r.bossJobId)),
+      timestampList(executions.map((r) => r.occurrenceAt)),
       boolArray(executions.map((r) => r.manual)),
       intArray(executions.map((r) => r.attempt)),
       intArray(executions.map((r) => r.latenessMs)),
-      uuidArray(jobs.map((u) => u.id)),
+      uuidList(jobs.map((u) => u.id)),
       intArray(jobs.map((u) => u.generation)),
       intArray(jobs.map((u) => u.runIncrement)),
       boolArray(jobs.map((u) => u.nextRunAt !== undefined)),
-      timestampArray(jobs.map((u) => u.nextRunAt)),
+      timestampList(jobs.map((u) => u.nextRunAt)),
       intArray(jobs.map((u) => u.plannedIncrement)),
-      uuidArray(jobs.map((u) => u.lastExecutionId)),
-      timestampArray(jobs.map((u) => u.finalOccurrenceAt)),
+      uuidList(jobs.map((u) => u.lastExecutionId)),
+      timestampList(jobs.map((u) => u.finalOccurrenceAt)),
       now,
     ],
   })

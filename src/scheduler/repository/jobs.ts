@@ -1,5 +1,5 @@
 /** All SQL for scheduled_jobs. Rows are mapped to camelCase records here and only here. */
-import { uuidArray } from '../../db/array-literal.ts'
+import { uuidList } from '../../db/array-literal.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { JobStatus } from '../states.ts'
 import type { Schedule } from '../timing/index.ts'
@@ -190,8 +190,8 @@ export async function findJobsForClaim(
     name: 'engine-read-jobs',
     text: `select id, status, action_kind, action_params, action_secrets, schedule, generation, next_run_at,
        occurrences_planned, max_attempts, timeout_seconds, source, source_ref
-     from scheduled_jobs where id = any($1::uuid[])`,
-    values: [uuidArray(ids)],
+     from scheduled_jobs where id = any(string_to_array($1, ',')::uuid[])`,
+    values: [uuidList(ids)],
   })
   return result.rows.map(
     (row: Row): EngineJob => ({
