@@ -17,15 +17,6 @@ export function uuidList(ids: readonly string[]): string {
   return ids.join(',')
 }
 
-/** Short names from a fixed set (e.g. job statuses); split with `string_to_array($n, ',')`. */
-export function wordList(values: readonly string[]): string {
-  for (const value of values) {
-    if (!/^[a-z_]+$/.test(value))
-      throw new RangeError(`not a lower-case word: ${JSON.stringify(value)}`)
-  }
-  return values.join(',')
-}
-
 export function intArray(values: readonly number[]): string {
   for (const value of values) {
     if (!Number.isSafeInteger(value)) throw new RangeError(`not an integer: ${value}`)

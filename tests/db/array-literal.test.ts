@@ -2,13 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import pg from 'pg'
-import {
-  boolArray,
-  intArray,
-  timestampList,
-  uuidList,
-  wordList,
-} from '../../src/db/array-literal.ts'
+import { boolArray, intArray, timestampList, uuidList } from '../../src/db/array-literal.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts'
 
 let database: TestDatabase
@@ -42,16 +36,6 @@ describe('column lists and array literals', () => {
     assert.deepEqual(await split(uuidList(ids), 'uuid[]'), ids)
     assert.deepEqual(await split(uuidList([ids[0] as string]), 'uuid[]'), [ids[0]])
     assert.deepEqual(await split(uuidList([]), 'uuid[]'), [])
-  })
-
-  it('wordList splits back into the same words and refuses anything else', async () => {
-    assert.deepEqual(await split(wordList(['completed', 'failed']), 'text[]'), [
-      'completed',
-      'failed',
-    ])
-    assert.deepEqual(await split(wordList([]), 'text[]'), [])
-    assert.throws(() => wordList(['a,b']), RangeError)
-    assert.throws(() => wordList(['']), RangeError)
   })
 
   it('intArray: integers, negatives included', async () => {

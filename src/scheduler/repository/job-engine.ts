@@ -5,7 +5,7 @@
  * batch, prepared once per connection (`name`): claims and recordings run hundreds of times a second.
  */
 
-import { boolArray, intArray, timestampList, uuidList, wordList } from '../../db/array-literal.ts'
+import { boolArray, intArray, timestampList, uuidList } from '../../db/array-literal.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { JobStatus } from '../states.ts'
 import type { ExecutionOutcome, NewExecution } from './executions.ts'
@@ -145,9 +145,8 @@ export interface SettlingJob {
 /**
  * Finishes attempts (rows no longer `running` are left alone) and settles the jobs whose last
  * scheduled occurrence ended: only jobs still `scheduled`, with nothing pending and the same
- * generation change. One statement for a whole batch (see engine/record-batch.ts). The settled jobs
- * travel as column lists (db/array-literal.ts); the outcomes as JSON (their text fields need
- * escaping; JSON.stringify does it fastest) under one-letter keys:
+ * generation change. One statement for a whole batch (see engine/record-batch.ts); rows travel as
+ * JSON (their text fields need escaping; JSON.stringify does it fastest) under one-letter keys:
  * Postgres's JSON parsing costs by the byte, and the column names were ~110 of the ~300 bytes of a
  * typical row (i id, s status, f finished_ms, d duration_ms, q request_summary, r response_status,
  * h response_headers, b response_body, t response_truncated, o output, c error_class,
@@ -171,9 +170,8 @@ export async function writeOutcomes(
          b text, t boolean, o json, c text, m text)
        where x.id = u.i and x.status = 'running'
      )
-     update scheduled_jobs j set status = s.status, updated_at = $6
-     from unnest(string_to_array($2, ',')::uuid[], $3::int[], string_to_array($4, ',')::timestamptz[],
-       string_to_array($5, ',')) as s(id, generation, occurrence_at, status)
+     update scheduled_jobs j set status = s.status, updated_at = $3
+     from json_to_recordset($2::json) as s(id uuid, generation int, occurrence_at timestamptz, status text)
      where j.id = s.id and j.generation = s.generation and j.status = 'scheduled' and j.next_run_at is null
        and s.occurrence_at >= coalesce(j.final_occurrence_at, s.occurrence_at)`,
     values: [
@@ -197,10 +195,14 @@ export async function writeOutcomes(
           m: outcome.errorMessage,
         })),
       ),
-      uuidList(settling.map((j) => j.id)),
-      intArray(settling.map((j) => j.generation)),
-      timestampList(settling.map((j) => j.occurrenceAt)),
-      wordList(settling.map((j) => j.status)),
+      JSON.stringify(
+        settling.map((j) => ({
+          id: j.id,
+          generation: j.generation,
+          occurrence_at: j.occurrenceAt,
+          status: j.status,
+        })),
+      ),
       now,
     ],
   })
