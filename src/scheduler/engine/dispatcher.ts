@@ -76,6 +76,12 @@ const LAUNCH_SLICE = 25
  * every finished attempt: claiming at the first free slot would claim one at a time.
  */
 const MIN_CLAIM_SHARE = 0.6
+/**
+ * ...but for no longer than this after the last claim ended: when the running attempts are slow
+ * (long webhook calls holding most slots), a due occurrence must not wait for them to free 60 %.
+ * Under a steady drain the room grows past the share well within this time anyway.
+ */
+const MAX_CLAIM_WAIT_MS = 50
 
 function minimumClaim(settings: DispatchSettings): number {
   return Math.max(
@@ -106,6 +112,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** Claimed batches still being launched (their attempts hold reserved slots until they run). */
   const launching = new Set<Promise<void>>()
   const minClaim = minimumClaim(settings)
+  /** When the last claim transaction ended (clock ms). */
+  let lastClaimEndedAt = Number.NEGATIVE_INFINITY
   let timer: NodeJS.Timeout | undefined
   let timerAt = Number.POSITIVE_INFINITY
   let passing: Promise<void> | undefined
@@ -207,16 +215,25 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     for (;;) {
       const room = Math.min(settings.batchSize, settings.maxInFlight - running.size - reserved)
       if (room <= 0 || stopping) return
-      // Saturated: the next finished attempts wake the loop until a worthwhile batch fits.
-      if (room < minClaim && running.size + reserved > 0) return
+      // Saturated: the next finished attempts wake the loop until a worthwhile batch fits, or the
+      // timer once the wait is up.
+      if (room < minClaim && running.size + reserved > 0) {
+        const claimAt = lastClaimEndedAt + MAX_CLAIM_WAIT_MS
+        if (deps.clock.now().getTime() < claimAt) {
+          wake(new Date(claimAt))
+          return
+        }
+      }
       reserved += room
       let claimed: ClaimedAttempt[] = []
       let fetchedCount = 0
       for (let attempt = 1; ; attempt++) {
         try {
           ;({ claimed, fetchedCount } = await claimBatch(queue, room))
+          lastClaimEndedAt = deps.clock.now().getTime()
           break
         } catch (err) {
+          lastClaimEndedAt = deps.clock.now().getTime()
           if (attempt < CLAIM_ATTEMPTS && isClaimRace(err) && !stopping) {
             logger.debug(
               { err: { message: (err as Error).message } },

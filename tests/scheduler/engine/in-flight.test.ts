@@ -61,9 +61,10 @@ describe('attempts in flight', () => {
 
 describe('claims while saturated', () => {
   it('wait until a worthwhile batch fits instead of claiming each freed slot', async () => {
-    // Batch 40, limit 45: a claim needs room for 60 % of a batch (24) while attempts are running.
+    // Batch 40, limit 45: a claim needs room for 60 % of a batch (24) while attempts are running,
+    // for up to 50 ms after the last claim; answers in 20 ms free that much room well within it.
     const jobs = 150
-    receiver.respond = () => ({ status: 200, delayMs: 150 })
+    receiver.respond = () => ({ status: 200, delayMs: 20 })
     const runAt = new Date(Date.now() + 3_000).toISOString()
     const ids: string[] = []
     for (let i = 0; i < jobs; i++) {
@@ -97,9 +98,57 @@ describe('claims while saturated', () => {
       jobs,
     )
     assert.ok(sizes.length >= 4, `the limit made several claims, saw ${sizes.join(', ')}`)
-    // The last claim takes what is left, however little.
-    for (const size of sizes.slice(0, -1)) {
-      assert.ok(size >= 24, `each claim took at least 24, saw ${sizes.join(', ')}`)
+    // Claiming each freed slot gave claims of 2–5 here (median); a stalled event loop may still let
+    // the wait run out once in a while, so the median is what is held to the share.
+    const ordered = [...sizes].sort((a, b) => a - b)
+    const median = ordered[Math.floor(ordered.length / 2)] ?? 0
+    assert.ok(median >= 24, `claims took a median of at least 24, saw ${sizes.join(', ')}`)
+  })
+})
+
+describe('a due occurrence while slow attempts hold most slots', () => {
+  it('starts within the claim wait, not when 60 % of the slots are free again', async () => {
+    // 30 slow calls leave 15 of 45 slots free, less than the 24 a claim waits for under load.
+    receiver.respond = (req) => ({
+      status: 200,
+      delayMs: req.path.startsWith('/hold/') ? 4_000 : 0,
+    })
+    const holdAt = new Date(Date.now() + 2_000).toISOString()
+    for (let i = 0; i < 30; i++) {
+      await scheduler.runtime.service.createJob(
+        'webhook',
+        { name: `hold ${i}`, run_at: holdAt, url: `${receiver.url}/hold/${i}` },
+        { name: 'tests' },
+      )
     }
+    const dueAt = new Date(Date.parse(holdAt) + 1_500).toISOString()
+    const created = await scheduler.runtime.service.createJob(
+      'webhook',
+      { name: 'on time', run_at: dueAt, url: `${receiver.url}/on-time` },
+      { name: 'tests' },
+    )
+    await waitUntil(
+      'the on-time job started',
+      async () => {
+        const result = await scheduler.pool.query(
+          'select 1 from job_executions where job_id = $1',
+          [created.job.id],
+        )
+        return result.rowCount === 1
+      },
+      10_000,
+    )
+    const running = await scheduler.pool.query<{ n: number }>(
+      `select count(*)::int as n from job_executions
+       where status = 'running' and job_id <> $1`,
+      [created.job.id],
+    )
+    assert.equal(running.rows[0]?.n, 30, 'the slow calls were still running')
+    const execution = await scheduler.pool.query<{ lateness_ms: number }>(
+      'select lateness_ms from job_executions where job_id = $1',
+      [created.job.id],
+    )
+    const lateness = execution.rows[0]?.lateness_ms ?? Number.POSITIVE_INFINITY
+    assert.ok(lateness < 1_000, `started ${lateness} ms after its due time`)
   })
 })
