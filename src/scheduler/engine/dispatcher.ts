@@ -218,10 +218,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (room <= 0 || stopping) return
       // Saturated: the next finished attempts wake the loop until a worthwhile batch fits, unless
       // they come too slowly; the timer looks again should they stop coming.
-      const now = deps.clock.now().getTime()
-      if (room < minClaim && running.size + reserved > 0 && now - lastFinishAt <= FINISH_QUIET_MS) {
-        wake(new Date(now + FINISH_QUIET_MS))
-        return
+      if (room < minClaim && running.size + reserved > 0) {
+        const now = deps.clock.now().getTime()
+        if (now - lastFinishAt <= FINISH_QUIET_MS) {
+          wake(new Date(now + FINISH_QUIET_MS))
+          return
+        }
       }
       reserved += room
       let claimed: ClaimedAttempt[] = []

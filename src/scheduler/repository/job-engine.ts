@@ -5,7 +5,7 @@
  * batch, prepared once per connection (`name`): claims and recordings run hundreds of times a second.
  */
 
-import { boolArray, intArray, timestampList, uuidList } from '../../db/array-literal.ts'
+import { boolArray, intArray, timestampList, uuidList } from '../../db/batch-columns.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { JobStatus } from '../states.ts'
 import type { ExecutionOutcome, NewExecution } from './executions.ts'
@@ -39,9 +39,9 @@ function byId(a: { id: string }, b: { id: string }): number {
 }
 
 /**
- * Advances the claimed jobs and opens their attempts (`running` execution rows; a repeated
- * attempt, whose id is derived from it, is skipped), in one statement. The claim read the jobs without locking them,
- * so a job whose generation changed since (updated, paused, resumed or cancelled in between) is left
+ * Advances the claimed jobs and opens their attempts (`running` execution rows; a repeated attempt,
+ * whose id is derived from it, is skipped), in one statement. The claim read the jobs without locking
+ * them, so a job whose generation changed since (updated, paused, resumed or cancelled in between) is left
  * alone and gets no execution rows; its id is returned and the caller must roll the claim back. Every
  * other engine write to a job is relative (run_count, occurrences_planned) or belongs to the one
  * claimer holding the job's pending occurrence (next_run_at), so claims of other occurrences of the
@@ -49,7 +49,7 @@ function byId(a: { id: string }, b: { id: string }): number {
  * once nothing is pending, so it needs no generation bump: a claim racing it is a retry, re-run or
  * manual run, which may run on a settled job anyway. Job rows are locked in id order, so two claims
  * sharing jobs (a retry in one, the pending occurrence in the other) never lock them crosswise.
- * Columns travel as hand-built lists and array literals (db/array-literal.ts), every execution starting
+ * Columns travel as hand-built lists and array literals (db/batch-columns.ts), every execution starting
  * at `now`.
  */
 export async function writeClaims(

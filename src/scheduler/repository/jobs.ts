@@ -1,5 +1,5 @@
 /** All SQL for scheduled_jobs. Rows are mapped to camelCase records here and only here. */
-import { uuidList } from '../../db/array-literal.ts'
+import { uuidList } from '../../db/batch-columns.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { JobStatus } from '../states.ts'
 import type { Schedule } from '../timing/index.ts'

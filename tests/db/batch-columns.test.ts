@@ -2,14 +2,14 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import pg from 'pg'
-import { boolArray, intArray, timestampList, uuidList } from '../../src/db/array-literal.ts'
+import { boolArray, intArray, timestampList, uuidList } from '../../src/db/batch-columns.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts'
 
 let database: TestDatabase
 let client: pg.Client
 
 before(async () => {
-  database = await createTestDatabase('array_literal')
+  database = await createTestDatabase('batch_columns')
   client = new pg.Client({ connectionString: database.connectionString })
   await client.connect()
 })
