@@ -77,12 +77,15 @@ const LAUNCH_SLICE = 25
  */
 const MIN_CLAIM_SHARE = 0.6
 /**
- * ...but only while attempts keep finishing, i.e. one finished within this time: when the running
- * attempts are slow (long webhook calls holding most slots), a due occurrence must not wait for them.
- * (A fixed 50 ms cap after each claim instead cost ×0.89 in paired drains: under load the room often
- * took longer than that to grow, and the claims shrank again.)
+ * ...but only while room is coming: an attempt finished or a batch was claimed since the loop last
+ * looked, or within this time. When the running attempts are slow (long webhook calls holding most
+ * slots), a due occurrence must not wait for them. A fresh claim counts because its attempts are
+ * about to run and finish, and "since the loop last looked" because on a starved machine the loop
+ * can run well after the finish that woke it: counting finishes in the last 100 ms alone claimed
+ * 5 slots beside every fresh batch of 40, or one slot at a time, there. (A fixed 50 ms cap after
+ * each claim instead cost ×0.89 in paired drains: under load the room often took longer to grow.)
  */
-const FINISH_QUIET_MS = 100
+const ROOM_QUIET_MS = 100
 
 function minimumClaim(settings: DispatchSettings): number {
   return Math.max(
@@ -113,8 +116,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** Claimed batches still being launched (their attempts hold reserved slots until they run). */
   const launching = new Set<Promise<void>>()
   const minClaim = minimumClaim(settings)
-  /** When an attempt last finished (clock ms): while they keep finishing, room is coming. */
-  let lastFinishAt = Number.NEGATIVE_INFINITY
+  /** When an attempt last finished or a batch was claimed (clock ms): room is coming after either. */
+  let lastProgressAt = Number.NEGATIVE_INFINITY
+  /** Whether one did since a saturated claim loop last looked. */
+  let progressSinceLook = false
   let timer: NodeJS.Timeout | undefined
   let timerAt = Number.POSITIVE_INFINITY
   let passing: Promise<void> | undefined
@@ -193,6 +198,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return passing
   }
 
+  function noteProgress() {
+    lastProgressAt = deps.clock.now().getTime()
+    progressSinceLook = true
+  }
+
   /** Slots promised to claims in progress, so parallel claimers never overshoot maxInFlight. */
   let reserved = 0
 
@@ -220,8 +230,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       // they come too slowly; the timer looks again should they stop coming.
       if (room < minClaim && running.size + reserved > 0) {
         const now = deps.clock.now().getTime()
-        if (now - lastFinishAt <= FINISH_QUIET_MS) {
-          wake(new Date(now + FINISH_QUIET_MS))
+        const roomComing = progressSinceLook || now - lastProgressAt <= ROOM_QUIET_MS
+        progressSinceLook = false
+        if (roomComing) {
+          wake(new Date(now + ROOM_QUIET_MS))
           return
         }
       }
@@ -246,6 +258,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       // Unused slots go back now; each claimed attempt keeps its slot reserved until it is running.
       reserved -= room - claimed.length
+      if (claimed.length > 0) noteProgress()
       // Not awaited: the next claim overlaps this batch's launch. Waiting for it (launching 500
       // takes ~100 ms under load, interleaved with the responses coming in) left the next claim to
       // start when nearly everything in flight had finished, so the actions ran dry for the claim's
@@ -325,7 +338,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     running.add(work)
     void work.finally(() => {
       running.delete(work)
-      lastFinishAt = deps.clock.now().getTime()
+      noteProgress()
       // A slot opened: more may be waiting if the last batch was full.
       if (!stopping) wake()
     })

@@ -61,8 +61,8 @@ describe('attempts in flight', () => {
 
 describe('claims while saturated', () => {
   it('wait until a worthwhile batch fits instead of claiming each freed slot', async () => {
-    // Batch 40, limit 45: a claim needs room for 60 % of a batch (24) while attempts are running,
-    // for up to 50 ms after the last claim; answers in 20 ms free that much room well within it.
+    // Batch 40, limit 45: a claim needs room for 60 % of a batch (24) while attempts are running and
+    // one finished or a batch was claimed in the last 100 ms; answers in 20 ms keep that true.
     const jobs = 150
     receiver.respond = () => ({ status: 200, delayMs: 20 })
     const runAt = new Date(Date.now() + 3_000).toISOString()
