@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { waitUntil } from '../../helpers/engine-wait.ts'
-import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
+import {
+  createWebhookJobs,
+  startTestScheduler,
+  type TestScheduler,
+} from '../../helpers/scheduler.ts'
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
 
 let scheduler: TestScheduler
@@ -34,13 +38,7 @@ describe('attempts in flight', () => {
       return { status: 200, delayMs: 300 }
     }
     const runAt = new Date(Date.now() + 3_000).toISOString()
-    for (let i = 0; i < jobs; i++) {
-      await scheduler.runtime.service.createJob(
-        'webhook',
-        { name: `slow ${i}`, run_at: runAt, url: `${receiver.url}/slow/${i}` },
-        { name: 'tests' },
-      )
-    }
+    await createWebhookJobs(scheduler, jobs, runAt, (i) => `${receiver.url}/slow/${i}`)
     await receiver.waitFor(jobs, 20_000)
     await waitUntil(
       'every attempt recorded',
@@ -66,15 +64,12 @@ describe('claims while saturated', () => {
     const jobs = 150
     receiver.respond = () => ({ status: 200, delayMs: 20 })
     const runAt = new Date(Date.now() + 3_000).toISOString()
-    const ids: string[] = []
-    for (let i = 0; i < jobs; i++) {
-      const created = await scheduler.runtime.service.createJob(
-        'webhook',
-        { name: `batched ${i}`, run_at: runAt, url: `${receiver.url}/batched/${i}` },
-        { name: 'tests' },
-      )
-      ids.push(created.job.id)
-    }
+    const ids = await createWebhookJobs(
+      scheduler,
+      jobs,
+      runAt,
+      (i) => `${receiver.url}/batched/${i}`,
+    )
     await waitUntil(
       'every attempt recorded',
       async () => {
@@ -114,13 +109,7 @@ describe('a due occurrence while slow attempts hold most slots', () => {
       delayMs: req.path.startsWith('/hold/') ? 4_000 : 0,
     })
     const holdAt = new Date(Date.now() + 2_000).toISOString()
-    for (let i = 0; i < 30; i++) {
-      await scheduler.runtime.service.createJob(
-        'webhook',
-        { name: `hold ${i}`, run_at: holdAt, url: `${receiver.url}/hold/${i}` },
-        { name: 'tests' },
-      )
-    }
+    await createWebhookJobs(scheduler, 30, holdAt, (i) => `${receiver.url}/hold/${i}`)
     const dueAt = new Date(Date.parse(holdAt) + 1_500).toISOString()
     const created = await scheduler.runtime.service.createJob(
       'webhook',

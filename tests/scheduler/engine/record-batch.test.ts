@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { waitUntil } from '../../helpers/engine-wait.ts'
-import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
+import {
+  createWebhookJobs,
+  startTestScheduler,
+  type TestScheduler,
+} from '../../helpers/scheduler.ts'
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
 
 let scheduler: TestScheduler
@@ -28,16 +32,12 @@ describe('recording outcomes in batches', () => {
       return { status: 200 }
     }
     const runAt = new Date(Date.now() + 2_000).toISOString()
-    const ids: string[] = []
-    for (let i = 0; i < 120; i++) {
-      const path = i % 10 === 0 ? `/job${i}/fail` : `/job${i}/ok`
-      const { job } = await scheduler.runtime.service.createJob(
-        'webhook',
-        { name: `burst ${i}`, run_at: runAt, url: `${receiver.url}${path}` },
-        { name: 'tests' },
-      )
-      ids.push(job.id)
-    }
+    await createWebhookJobs(
+      scheduler,
+      120,
+      runAt,
+      (i) => `${receiver.url}/job${i}/${i % 10 === 0 ? 'fail' : 'ok'}`,
+    )
     await waitUntil(
       'every job completed',
       async () => {

@@ -5,7 +5,11 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
+import {
+  createWebhookJobs,
+  startTestScheduler,
+  type TestScheduler,
+} from '../../helpers/scheduler.ts'
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
 
 let scheduler: TestScheduler
@@ -26,16 +30,6 @@ after(async () => {
 describe('engine stop during a launch', () => {
   it('starts every claimed attempt, waits for it and leaves nothing running', async () => {
     const jobs = 500
-    const runAt = new Date(Date.now() + 3_000).toISOString()
-    const ids: string[] = []
-    for (let i = 0; i < jobs; i++) {
-      const created = await scheduler.runtime.service.createJob(
-        'webhook',
-        { name: `launch ${i}`, run_at: runAt, url: `${receiver.url}/launch/${i}` },
-        { name: 'tests' },
-      )
-      ids.push(created.job.id)
-    }
     // Stop as the first request arrives: the first slice is out, most of the others are not yet.
     // (Usually the pass that claimed the batch has ended by then, so only the wait for the launches
     // keeps stop() from returning early.)
@@ -48,6 +42,13 @@ describe('engine stop during a launch', () => {
       }
       return { status: 200, body: '{"ok":true}', delayMs: 50 }
     }
+    const runAt = new Date(Date.now() + 3_000).toISOString()
+    const ids = await createWebhookJobs(
+      scheduler,
+      jobs,
+      runAt,
+      (i) => `${receiver.url}/launch/${i}`,
+    )
     const deadline = Date.now() + 15_000
     while (!stopped && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     assert.ok(stopped, 'the first request arrived')
