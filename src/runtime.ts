@@ -143,8 +143,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         )
       }
     },
+    // ClickUp write-backs commit with the outcome they report (a crash cannot lose one).
+    onRecording: async (tx, finished) => {
+      await clickup?.queueWritebacks(tx, finished)
+    },
     onFinished: (attempt, outcome) => {
-      clickup?.jobFinished(attempt, outcome)
       schedulerMetrics.executions.inc({ action: attempt.job.actionKind, outcome: outcome.status })
       schedulerMetrics.attemptDuration.observe(
         { action: attempt.job.actionKind },

@@ -477,6 +477,15 @@ describe('ClickUp write-back', () => {
     assert.ok(receiver.requests.some((r) => r.path === '/ok'))
     const put = h.fake.requests.find((r) => r.method === 'PUT' && r.path === '/task/t-wb-ok')
     assert.deepEqual(put?.body, { status: 'complete' })
+    // One write-back, queued by the transaction that recorded the run, with the queue's retries.
+    const jobId = (await link(wb.id, 't-wb-ok'))?.job_id as string
+    const queued = await h.scheduler.pool.query(
+      `select data, retry_limit from pgboss.job where name = 'clickup-writeback' and data->>'job_id' = $1`,
+      [jobId],
+    )
+    assert.deepEqual(queued.rows, [
+      { data: { job_id: jobId, status: 'succeeded', error: null }, retry_limit: 8 },
+    ])
     await deleteRule(wb.id)
   })
 

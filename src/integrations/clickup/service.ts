@@ -3,8 +3,8 @@
  * transaction; a worker turns each task change into create/update/cancel of one job per (rule, task);
  * finished jobs are written back to the task; a reconciliation pass fixes drift.
  */
-import type { ClaimedAttempt } from '../../scheduler/engine/claim.ts'
-import type { ExecutionOutcome } from '../../scheduler/repository/executions.ts'
+import type { Queryable } from '../../db/pool.ts'
+import type { FinishedAttempt } from '../../scheduler/engine/record-batch.ts'
 import { createClickUpClient } from './client.ts'
 import type { ClickUpContext, ClickUpServiceDeps } from './context.ts'
 import { receiveWebhook } from './intake.ts'
@@ -12,7 +12,7 @@ import { createLifecycle } from './lifecycle.ts'
 import { reconcile } from './reconcile.ts'
 import { createRule, deleteRule, getRule, listRules, updateRule } from './rule-admin.ts'
 import { listWebhooks, registerWebhook, type WebhookInput } from './webhooks.ts'
-import { jobFinished } from './writeback.ts'
+import { queueWritebacks } from './writeback.ts'
 
 export function createClickUpService(deps: ClickUpServiceDeps) {
   const stopController = new AbortController()
@@ -27,8 +27,8 @@ export function createClickUpService(deps: ClickUpServiceDeps) {
   return {
     receiveWebhook: (rawBody: string, signature: string | undefined) =>
       receiveWebhook(svc, rawBody, signature),
-    jobFinished: (attempt: ClaimedAttempt, outcome: ExecutionOutcome) =>
-      jobFinished(svc, attempt, outcome),
+    queueWritebacks: (tx: Queryable, finished: readonly FinishedAttempt[]) =>
+      queueWritebacks(svc, tx, finished),
     reconcile: () => reconcile(svc),
     registerWebhook: (input: WebhookInput) => registerWebhook(svc, input),
     listWebhooks: (teamId: string) => listWebhooks(svc, teamId),

@@ -1,6 +1,8 @@
 /** Write-back: a ClickUp job's final outcome becomes a comment (and maybe a status) on its task. */
+import type { Queryable } from '../../db/pool.ts'
+import { bossDb } from '../../scheduler/engine/boss.ts'
 import type { ClaimedAttempt } from '../../scheduler/engine/claim.ts'
-import { isFinalAttempt } from '../../scheduler/engine/record-batch.ts'
+import { type FinishedAttempt, isFinalAttempt } from '../../scheduler/engine/record-batch.ts'
 import type { ExecutionOutcome } from '../../scheduler/repository/executions.ts'
 import { findJob } from '../../scheduler/repository/jobs.ts'
 import { ACTOR, type ClickUpContext } from './context.ts'
@@ -11,14 +13,28 @@ import { renderTemplate, taskVariables } from './rules.ts'
 export const DEFAULT_SUCCESS_COMMENT = 'Scheduled job "{{job.name}}" ran successfully.'
 export const DEFAULT_FAILURE_COMMENT = 'Scheduled job "{{job.name}}" failed: {{error}}'
 
-/** Engine hook (after the attempt is recorded): queue the write-back of a final attempt. */
-export function jobFinished(
+/**
+ * Engine hook, inside the transaction that records a batch of outcomes: queues the write-back of
+ * every final attempt of a ClickUp job, so it commits with the outcome (a crash in between can no
+ * longer record the run and lose its comment and status change).
+ */
+export async function queueWritebacks(
   svc: ClickUpContext,
-  attempt: ClaimedAttempt,
-  outcome: ExecutionOutcome,
-): void {
-  if (attempt.job.source !== ACTOR.source || !isFinalAttempt(attempt, outcome)) return
-  const data: WritebackJobData = {
+  tx: Queryable,
+  finished: readonly FinishedAttempt[],
+): Promise<void> {
+  const writebacks = finished
+    .filter(
+      ({ attempt, outcome }) =>
+        attempt.job.source === ACTOR.source && isFinalAttempt(attempt, outcome),
+    )
+    .map(({ attempt, outcome }) => ({ data: writebackData(attempt, outcome), ...QUEUE_RETRY }))
+  if (writebacks.length === 0) return
+  await svc.boss.insert(WRITEBACK_QUEUE, writebacks, { db: bossDb(tx) })
+}
+
+function writebackData(attempt: ClaimedAttempt, outcome: ExecutionOutcome): WritebackJobData {
+  return {
     job_id: attempt.job.id,
     status: outcome.status,
     error:
@@ -26,11 +42,6 @@ export function jobFinished(
         ? [outcome.errorClass, outcome.errorMessage].filter(Boolean).join(': ') || 'unknown error'
         : null,
   }
-  svc.boss
-    .send(WRITEBACK_QUEUE, data, QUEUE_RETRY)
-    .catch((err) =>
-      svc.logger.error({ err, job_id: attempt.job.id }, 'could not queue ClickUp write-back'),
-    )
 }
 
 /** The queue handler: comments on the task and sets the rule's status for the outcome. */

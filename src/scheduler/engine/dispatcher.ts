@@ -14,7 +14,7 @@ import { findNextStart } from './boss-backlog.ts'
 import { ClaimConflictError, type ClaimedAttempt, claimOccurrences } from './claim.ts'
 import { type DeliverySettings, earliestRetryDelayMs } from './occurrences.ts'
 import { createOutcomeRecorder } from './outcome-recorder.ts'
-import { isFinalAttempt } from './record-batch.ts'
+import { isFinalAttempt, type RecordingHook } from './record-batch.ts'
 import { createShutdownNotice, type RunAttemptDeps, runAttempt } from './run-attempt.ts'
 
 export interface DispatchSettings {
@@ -52,6 +52,9 @@ export interface DispatcherDeps {
   delivery: DeliverySettings
   runner: Omit<RunAttemptDeps, 'shutdown'>
   onClaimed?: (attempt: ClaimedAttempt) => void
+  /** Inside every recording transaction, e.g. to queue follow-up work atomically with the record. */
+  onRecording?: RecordingHook
+  /** After the attempt's outcome is committed; for what may be lost in a crash (metrics). */
   onFinished?: (attempt: ClaimedAttempt, outcome: ExecutionOutcome) => void
 }
 
@@ -135,6 +138,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     batchSize: settings.recordBatchSize,
     concurrency: settings.recordConcurrency,
     retryForMs: settings.recordRetryMs,
+    inTransaction: deps.onRecording,
     // A retry or deferred re-run was just planned. Wake no later than its earliest possible start
     // (pg-boss adds jitter to a retry): that pass sets the timer for the exact time pg-boss chose,
     // instead of leaving it to a poll. One due after the next poll anyway changes nothing.

@@ -18,6 +18,7 @@ import {
   planScheduled,
   withdrawPendingOccurrence,
 } from './occurrences.ts'
+import type { RecordingHook } from './record-batch.ts'
 import { createSweeper } from './sweeper.ts'
 
 export type { DeliverySettings, DispatchSettings }
@@ -41,6 +42,8 @@ export interface EngineDeps {
   logger: Logger
   settings: EngineSettings
   onClaimed?: (attempt: ClaimedAttempt) => void
+  /** Inside every transaction that records outcomes (see RecordingHook). */
+  onRecording?: RecordingHook
   onFinished?: (attempt: ClaimedAttempt, outcome: ExecutionOutcome) => void
 }
 
@@ -72,6 +75,7 @@ export function createEngine(deps: EngineDeps): Engine {
     delivery: deps.settings.delivery,
     runner: { registry: deps.registry, clock: deps.clock, logger: deps.logger },
     onClaimed: deps.onClaimed,
+    onRecording: deps.onRecording,
     onFinished: deps.onFinished,
   })
   const sweeper = createSweeper({

@@ -8,7 +8,7 @@ import type { PgBoss } from 'pg-boss'
 import { type Pool, withTransaction } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
 import type { DeliverySettings } from './occurrences.ts'
-import { type FinishedAttempt, recordOutcomes } from './record-batch.ts'
+import { type FinishedAttempt, type RecordingHook, recordOutcomes } from './record-batch.ts'
 
 export interface OutcomeRecorderOptions {
   pool: Pool
@@ -24,6 +24,8 @@ export interface OutcomeRecorderOptions {
    * attempt, so this must stay below the expiry grace.
    */
   retryForMs: number
+  /** Inside every recording transaction (record-batch.ts). */
+  inTransaction?: RecordingHook
   /** After a commit, with what it recorded (e.g. to wake the loop for a retry it planned). */
   onCommitted?: (batch: readonly FinishedAttempt[]) => void
 }
@@ -55,7 +57,7 @@ export function createOutcomeRecorder(options: OutcomeRecorderOptions): OutcomeR
   async function writeBatch(batch: Pending[]) {
     try {
       await withTransaction(options.pool, (tx) =>
-        recordOutcomes(options.boss, tx, batch, options.delivery),
+        recordOutcomes(options.boss, tx, batch, options.delivery, options.inTransaction),
       )
       options.onCommitted?.(batch)
       for (const item of batch) item.done()
@@ -75,7 +77,7 @@ export function createOutcomeRecorder(options: OutcomeRecorderOptions): OutcomeR
     for (let delayMs = 200; ; delayMs = Math.min(delayMs * 2, 5_000)) {
       try {
         await withTransaction(options.pool, (tx) =>
-          recordOutcomes(options.boss, tx, [item], options.delivery),
+          recordOutcomes(options.boss, tx, [item], options.delivery, options.inTransaction),
         )
         options.onCommitted?.([item])
         break

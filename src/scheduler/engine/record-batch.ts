@@ -30,6 +30,13 @@ export interface FinishedAttempt {
   outcome: ExecutionOutcome
 }
 
+/**
+ * Runs inside the transaction that records a batch, after its writes: what it writes (e.g. a
+ * follow-up job in another queue) commits with the outcomes or not at all, so a crash between the two
+ * cannot lose it. Throwing rolls the batch back, like any failed write.
+ */
+export type RecordingHook = (tx: Queryable, finished: readonly FinishedAttempt[]) => Promise<void>
+
 type Target = { id: string; retryCount: number }
 
 function target(attempt: ClaimedAttempt): Target {
@@ -48,6 +55,7 @@ export async function recordOutcomes(
   tx: Queryable,
   finished: readonly FinishedAttempt[],
   delivery: DeliverySettings,
+  alsoInTransaction?: RecordingHook,
 ): Promise<void> {
   if (finished.length === 0) return
   // The last scheduled occurrence of a job decides its final status once it is settled.
@@ -92,4 +100,5 @@ export async function recordOutcomes(
   for (const [queue, targets] of complete) await boss.complete(queue, targets, null, { db })
   for (const [queue, targets] of fail) await boss.fail(queue, targets, null, { db })
   if (reruns.length > 0) await enqueueOccurrences(boss, tx, reruns, delivery)
+  await alsoInTransaction?.(tx, finished)
 }

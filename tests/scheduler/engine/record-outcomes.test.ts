@@ -58,6 +58,9 @@ const scripted: ActionDefinition<{ script: string }, Record<string, never>> = {
   },
 }
 
+/** Recording-hook test: refusals left, and each refused write's view of the execution from outside. */
+const hook = { refusalsLeft: 0, statusSeenWhenRefused: [] as (string | undefined)[] }
+
 let database: TestDatabase
 let pool: pg.Pool
 let engine: Engine
@@ -68,6 +71,7 @@ before(async () => {
   const logs = captureLogs()
   pool = createPool({ connectionString: database.connectionString, logger: logs.logger })
   await runMigrations(pool, logs.logger)
+  await pool.query('create table hook_marks (execution_id uuid primary key, status text not null)')
   const registry = createActionRegistry([scripted])
   const boss = createBoss({
     connectionString: database.connectionString,
@@ -99,6 +103,25 @@ before(async () => {
         expiryGraceSeconds: 60,
         retentionSeconds: 3_600,
       },
+    },
+    // Marks every finished attempt of a `hooked` job in the recording transaction, or refuses to.
+    async onRecording(tx, finished) {
+      for (const { attempt, outcome } of finished) {
+        if (attempt.job.actionParams.script !== 'hooked') continue
+        if (hook.refusalsLeft > 0) {
+          hook.refusalsLeft -= 1
+          const seen = await pool.query<{ status: string }>(
+            'select status from job_executions where id = $1',
+            [attempt.executionId],
+          )
+          hook.statusSeenWhenRefused.push(seen.rows[0]?.status)
+          throw new Error('the hook refused this batch')
+        }
+        await tx.query('insert into hook_marks (execution_id, status) values ($1, $2)', [
+          attempt.executionId,
+          outcome.status,
+        ])
+      }
     },
   })
   service = createSchedulerService({
@@ -139,6 +162,26 @@ async function bossStates(jobId: string): Promise<string[]> {
 }
 
 describe('recordOutcomes', () => {
+  it('commits what the recording hook writes with the outcome, and nothing of either when it throws', async () => {
+    hook.refusalsLeft = 2
+    const jobId = await schedule('hooked', { max_attempts: 1 })
+    await waitUntil(
+      'job completed',
+      async () => (await service.getJob(jobId)).job.status === 'completed',
+      15_000,
+    )
+    const rows = await executionRows(pool, jobId)
+    assert.equal(rows.length, 1)
+    assert.equal(rows[0]?.status, 'succeeded')
+    // Both refused writes rolled the outcome back: from outside it was still running each time.
+    assert.deepEqual(hook.statusSeenWhenRefused, ['running', 'running'])
+    const marks = await pool.query('select status from hook_marks where execution_id = $1', [
+      rows[0]?.id,
+    ])
+    assert.deepEqual(marks.rows, [{ status: 'succeeded' }])
+    assert.equal(callsOf('hooked').length, 1, 'recording again does not run the action again')
+  })
+
   it('retries a plain failure until max_attempts', async () => {
     scripts.plain = () => ({ ok: false, requestSummary: {}, errorClass: 'http_status' })
     const jobId = await schedule('plain', { max_attempts: 2 })
