@@ -147,6 +147,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     onRecording: async (tx, finished) => {
       await clickup?.queueWritebacks(tx, finished)
     },
+    onAbandoned: async (tx, closed) => {
+      await clickup?.queueAbandonedWritebacks(tx, closed)
+    },
     onFinished: (attempt, outcome) => {
       schedulerMetrics.executions.inc({ action: attempt.job.actionKind, outcome: outcome.status })
       schedulerMetrics.attemptDuration.observe(

@@ -329,7 +329,26 @@ export function deletedEvent(taskId: string) {
 /** A scheduler runtime with ClickUp on (token, fake API, hand-made webhook secret) and the app over it. */
 export const HAND_SECRET = 'hand-made-webhook-secret'
 
-export async function startClickUpHarness(label: string, env: Record<string, string> = {}) {
+/** Posts `body` to the app's ClickUp webhook, signed with `secret` as ClickUp would. */
+export async function deliverSigned(
+  app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+  body: unknown,
+  secret = HAND_SECRET,
+): Promise<Response> {
+  const { signBody } = await import('../../src/integrations/clickup/index.ts')
+  const raw = JSON.stringify(body)
+  return app.request('/clickup/webhook', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': signBody(secret, raw) },
+    body: raw,
+  })
+}
+
+export async function startClickUpHarness(
+  label: string,
+  env: Record<string, string> = {},
+  options: { sweepIntervalMs?: number } = {},
+) {
   const { createApp } = await import('../../src/app.ts')
   const { createApiKeyVerifier } = await import('../../src/http/auth.ts')
   const { startTestScheduler } = await import('./scheduler.ts')
@@ -342,6 +361,7 @@ export async function startClickUpHarness(label: string, env: Record<string, str
       CLICKUP_RECONCILE_INTERVAL_MINUTES: '0',
       ...env,
     },
+    sweepIntervalMs: options.sweepIntervalMs,
   })
   const clickup = scheduler.runtime.clickup
   if (!clickup) throw new Error('ClickUp service missing')

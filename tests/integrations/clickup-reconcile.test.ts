@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { signBody } from '../../src/integrations/clickup/index.ts'
 import { authHeader } from '../helpers/app.ts'
 import { waitUntil } from '../helpers/engine-wait.ts'
-import { startClickUpHarness, statusEvent } from '../helpers/fake-clickup.ts'
+import { deliverSigned, startClickUpHarness, statusEvent } from '../helpers/fake-clickup.ts'
 import type { AnyJson } from '../helpers/http.ts'
 
 const LIST = '777'
@@ -147,14 +146,11 @@ describe('ClickUp webhook registration', () => {
       list_id: LIST,
       start_date: String(Date.now() + 3_600_000),
     })
-    const raw = JSON.stringify(
+    const delivery = await deliverSigned(
+      h.app,
       statusEvent('r5', '99000001', Date.now(), 'to do', 'scheduled', LIST),
+      secret,
     )
-    const delivery = await h.app.request('/clickup/webhook', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-signature': signBody(secret, raw) },
-      body: raw,
-    })
     assert.equal(delivery.status, 200)
     await waitUntil('r5 job', async () => (await jobOf('r5')).length === 1)
   })

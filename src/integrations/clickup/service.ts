@@ -5,6 +5,7 @@
  */
 import type { Queryable } from '../../db/pool.ts'
 import type { FinishedAttempt } from '../../scheduler/engine/record-batch.ts'
+import type { AbandonedAttempt } from '../../scheduler/repository/executions.ts'
 import { createClickUpClient } from './client.ts'
 import type { ClickUpContext, ClickUpServiceDeps } from './context.ts'
 import { receiveWebhook } from './intake.ts'
@@ -12,7 +13,7 @@ import { createLifecycle } from './lifecycle.ts'
 import { reconcile } from './reconcile.ts'
 import { createRule, deleteRule, getRule, listRules, updateRule } from './rule-admin.ts'
 import { listWebhooks, registerWebhook, type WebhookInput } from './webhooks.ts'
-import { queueWritebacks } from './writeback.ts'
+import { queueAbandonedWritebacks, queueWritebacks } from './writeback.ts'
 
 export function createClickUpService(deps: ClickUpServiceDeps) {
   const stopController = new AbortController()
@@ -29,6 +30,8 @@ export function createClickUpService(deps: ClickUpServiceDeps) {
       receiveWebhook(svc, rawBody, signature),
     queueWritebacks: (tx: Queryable, finished: readonly FinishedAttempt[]) =>
       queueWritebacks(svc, tx, finished),
+    queueAbandonedWritebacks: (tx: Queryable, closed: readonly AbandonedAttempt[]) =>
+      queueAbandonedWritebacks(svc, tx, closed),
     reconcile: () => reconcile(svc),
     registerWebhook: (input: WebhookInput) => registerWebhook(svc, input),
     listWebhooks: (teamId: string) => listWebhooks(svc, teamId),

@@ -3,7 +3,11 @@ import type { Queryable } from '../../db/pool.ts'
 import { bossDb } from '../../scheduler/engine/boss.ts'
 import type { ClaimedAttempt } from '../../scheduler/engine/claim.ts'
 import { type FinishedAttempt, isFinalAttempt } from '../../scheduler/engine/record-batch.ts'
-import type { ExecutionOutcome } from '../../scheduler/repository/executions.ts'
+import {
+  ABANDONED_MESSAGE,
+  type AbandonedAttempt,
+  type ExecutionOutcome,
+} from '../../scheduler/repository/executions.ts'
 import { findJob } from '../../scheduler/repository/jobs.ts'
 import { ACTOR, type ClickUpContext } from './context.ts'
 import { QUEUE_RETRY, WRITEBACK_QUEUE, type WritebackJobData } from './queues.ts'
@@ -29,6 +33,29 @@ export async function queueWritebacks(
         attempt.job.source === ACTOR.source && isFinalAttempt(attempt, outcome),
     )
     .map(({ attempt, outcome }) => ({ data: writebackData(attempt, outcome), ...QUEUE_RETRY }))
+  if (writebacks.length === 0) return
+  await svc.boss.insert(WRITEBACK_QUEUE, writebacks, { db: bossDb(tx) })
+}
+
+/**
+ * Engine hook, inside the sweep that closes attempts whose process died: a ClickUp job's final attempt
+ * closed that way gets the failure write-back a recorded failure would have had.
+ */
+export async function queueAbandonedWritebacks(
+  svc: ClickUpContext,
+  tx: Queryable,
+  closed: readonly AbandonedAttempt[],
+): Promise<void> {
+  const writebacks = closed
+    .filter((attempt) => attempt.final && attempt.source === ACTOR.source)
+    .map((attempt) => ({
+      data: {
+        job_id: attempt.jobId,
+        status: 'failed',
+        error: `abandoned: ${ABANDONED_MESSAGE}`,
+      } satisfies WritebackJobData,
+      ...QUEUE_RETRY,
+    }))
   if (writebacks.length === 0) return
   await svc.boss.insert(WRITEBACK_QUEUE, writebacks, { db: bossDb(tx) })
 }

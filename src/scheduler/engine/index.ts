@@ -19,7 +19,7 @@ import {
   withdrawPendingOccurrence,
 } from './occurrences.ts'
 import type { RecordingHook } from './record-batch.ts'
-import { createSweeper } from './sweeper.ts'
+import { createSweeper, type SweeperDeps } from './sweeper.ts'
 
 export type { DeliverySettings, DispatchSettings }
 
@@ -45,6 +45,8 @@ export interface EngineDeps {
   /** Inside every transaction that records outcomes (see RecordingHook). */
   onRecording?: RecordingHook
   onFinished?: (attempt: ClaimedAttempt, outcome: ExecutionOutcome) => void
+  /** Inside the sweep transaction that closes attempts whose process died (see sweeper.ts). */
+  onAbandoned?: SweeperDeps['onAbandoned']
 }
 
 export interface Engine {
@@ -85,6 +87,7 @@ export function createEngine(deps: EngineDeps): Engine {
     intervalMs: deps.settings.sweepIntervalMs,
     // Past pg-boss expiry plus a few supervise passes, so a pending redelivery is never pre-empted.
     graceMs: (deps.settings.delivery.expiryGraceSeconds + 180) * 1000,
+    onAbandoned: deps.onAbandoned,
   })
   let state: 'idle' | 'started' | 'stopped' = 'idle'
 

@@ -2,11 +2,11 @@
  * Closes attempts left `running` by a process that died on its final attempt (pg-boss will not
  * redeliver those), and settles the job when that was its last occurrence.
  */
-import type { Pool } from '../../db/pool.ts'
+import type { Pool, Queryable } from '../../db/pool.ts'
 import { withTransaction } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
 import type { Clock } from '../../time/clock.ts'
-import { sweepStaleAttempts } from '../repository/executions.ts'
+import { type AbandonedAttempt, sweepStaleAttempts } from '../repository/executions.ts'
 import { settleAbandonedJobs } from '../repository/job-engine.ts'
 
 export interface SweeperDeps {
@@ -16,6 +16,8 @@ export interface SweeperDeps {
   intervalMs: number
   /** Beyond the attempt timeout: longer than pg-boss's expiry, so a redelivery is never pre-empted. */
   graceMs: number
+  /** Inside the sweep's transaction, with the attempts it closed (e.g. to queue a write-back). */
+  onAbandoned?: (tx: Queryable, closed: readonly AbandonedAttempt[]) => Promise<void>
 }
 
 export function createSweeper(deps: SweeperDeps) {
@@ -27,12 +29,14 @@ export function createSweeper(deps: SweeperDeps) {
     try {
       const closed = await withTransaction(deps.pool, async (tx) => {
         const rows = await sweepStaleAttempts(tx, deps.clock.now(), deps.graceMs)
-        if (rows.length > 0)
+        if (rows.length > 0) {
           await settleAbandonedJobs(
             tx,
             rows.map((r) => r.id),
             deps.clock.now(),
           )
+          await deps.onAbandoned?.(tx, rows)
+        }
         return rows
       })
       if (closed.length > 0)

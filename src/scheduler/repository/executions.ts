@@ -131,24 +131,50 @@ export async function listExecutions(
   return result.rows.map(mapExecutionRow)
 }
 
+/** The error message of an attempt closed by the sweeper. */
+export const ABANDONED_MESSAGE = 'The process running this attempt stopped before it finished.'
+
+/** An attempt the sweeper closed because the process running it is gone. */
+export interface AbandonedAttempt {
+  id: string
+  jobId: string
+  attempt: number
+  /** It was the occurrence's last attempt (attempt ≥ the job's max_attempts). */
+  final: boolean
+  /** The job's source (`api`, `clickup`, …). */
+  source: string
+}
+
 /**
  * Running attempts that outlived their timeout by `graceMs`: the process that ran them is gone and
- * pg-boss will not redeliver (final attempt). Closes them as abandoned and returns their job ids.
+ * pg-boss will not redeliver (final attempt). Closes them as abandoned and returns them.
  */
 export async function sweepStaleAttempts(
   db: Queryable,
   now: Date,
   graceMs: number,
-): Promise<{ id: string; jobId: string; attempt: number }[]> {
-  const result = await db.query<{ id: string; job_id: string; attempt: number }>(
+): Promise<AbandonedAttempt[]> {
+  const result = await db.query<{
+    id: string
+    job_id: string
+    attempt: number
+    final: boolean
+    source: string
+  }>(
     `update job_executions x set status = 'failed', finished_at = $1, error_class = 'abandoned',
-       error_message = 'The process running this attempt stopped before it finished.',
+       error_message = $3,
        duration_ms = greatest(0, (extract(epoch from ($1::timestamptz - x.started_at)) * 1000)::int)
      from scheduled_jobs j
      where j.id = x.job_id and x.status = 'running'
        and x.started_at < $1::timestamptz - make_interval(secs => j.timeout_seconds + $2::double precision / 1000)
-     returning x.id, x.job_id, x.attempt`,
-    [now, graceMs],
+     returning x.id, x.job_id, x.attempt, x.attempt >= j.max_attempts as final, j.source`,
+    [now, graceMs, ABANDONED_MESSAGE],
   )
-  return result.rows.map((r) => ({ id: r.id, jobId: r.job_id, attempt: r.attempt }))
+  return result.rows.map((r) => ({
+    id: r.id,
+    jobId: r.job_id,
+    attempt: r.attempt,
+    final: r.final,
+    source: r.source,
+  }))
 }
