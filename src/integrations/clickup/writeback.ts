@@ -1,14 +1,10 @@
 /** Write-back: a ClickUp job's final outcome becomes a comment (and maybe a status) on its task. */
 import type { Queryable } from '../../db/pool.ts'
 import { bossDb } from '../../scheduler/engine/boss.ts'
-import type { ClaimedAttempt } from '../../scheduler/engine/claim.ts'
 import { type FinishedAttempt, isFinalAttempt } from '../../scheduler/engine/record-batch.ts'
-import {
-  ABANDONED_MESSAGE,
-  type AbandonedAttempt,
-  type ExecutionOutcome,
-} from '../../scheduler/repository/executions.ts'
+import { ABANDONED_MESSAGE, type AbandonedAttempt } from '../../scheduler/repository/executions.ts'
 import { findJob } from '../../scheduler/repository/jobs.ts'
+import { ERROR_CLASS } from '../../scheduler/states.ts'
 import { ACTOR, type ClickUpContext } from './context.ts'
 import { QUEUE_RETRY, WRITEBACK_QUEUE, type WritebackJobData } from './queues.ts'
 import * as repo from './repository.ts'
@@ -27,14 +23,21 @@ export async function queueWritebacks(
   tx: Queryable,
   finished: readonly FinishedAttempt[],
 ): Promise<void> {
-  const writebacks = finished
-    .filter(
-      ({ attempt, outcome }) =>
-        attempt.job.source === ACTOR.source && isFinalAttempt(attempt, outcome),
-    )
-    .map(({ attempt, outcome }) => ({ data: writebackData(attempt, outcome), ...QUEUE_RETRY }))
-  if (writebacks.length === 0) return
-  await svc.boss.insert(WRITEBACK_QUEUE, writebacks, { db: bossDb(tx) })
+  await insertWritebacks(
+    svc,
+    tx,
+    finished
+      .filter(
+        ({ attempt, outcome }) =>
+          attempt.job.source === ACTOR.source && isFinalAttempt(attempt, outcome),
+      )
+      .map(({ attempt, outcome }) => ({
+        job_id: attempt.job.id,
+        status: outcome.status,
+        error:
+          outcome.status === 'failed' ? errorText(outcome.errorClass, outcome.errorMessage) : null,
+      })),
+  )
 }
 
 /**
@@ -46,29 +49,39 @@ export async function queueAbandonedWritebacks(
   tx: Queryable,
   closed: readonly AbandonedAttempt[],
 ): Promise<void> {
-  const writebacks = closed
-    .filter((attempt) => attempt.final && attempt.source === ACTOR.source)
-    .map((attempt) => ({
-      data: {
+  await insertWritebacks(
+    svc,
+    tx,
+    closed
+      .filter((attempt) => attempt.final && attempt.source === ACTOR.source)
+      .map((attempt) => ({
         job_id: attempt.jobId,
         status: 'failed',
-        error: `abandoned: ${ABANDONED_MESSAGE}`,
-      } satisfies WritebackJobData,
-      ...QUEUE_RETRY,
-    }))
-  if (writebacks.length === 0) return
-  await svc.boss.insert(WRITEBACK_QUEUE, writebacks, { db: bossDb(tx) })
+        error: errorText(ERROR_CLASS.abandoned, ABANDONED_MESSAGE),
+      })),
+  )
 }
 
-function writebackData(attempt: ClaimedAttempt, outcome: ExecutionOutcome): WritebackJobData {
-  return {
-    job_id: attempt.job.id,
-    status: outcome.status,
-    error:
-      outcome.status === 'failed'
-        ? [outcome.errorClass, outcome.errorMessage].filter(Boolean).join(': ') || 'unknown error'
-        : null,
-  }
+/** Queues the write-backs in `tx`, in one statement; none costs nothing. */
+async function insertWritebacks(
+  svc: ClickUpContext,
+  tx: Queryable,
+  writebacks: readonly WritebackJobData[],
+): Promise<void> {
+  if (writebacks.length === 0) return
+  await svc.boss.insert(
+    WRITEBACK_QUEUE,
+    writebacks.map((data) => ({ data, ...QUEUE_RETRY })),
+    { db: bossDb(tx) },
+  )
+}
+
+/** `{{error}}` of a failure comment: error class and message. */
+function errorText(
+  errorClass: string | null | undefined,
+  errorMessage: string | null | undefined,
+): string {
+  return [errorClass, errorMessage].filter(Boolean).join(': ') || 'unknown error'
 }
 
 /** The queue handler: comments on the task and sets the rule's status for the outcome. */

@@ -19,7 +19,7 @@ import {
   withdrawPendingOccurrence,
 } from './occurrences.ts'
 import type { RecordingHook } from './record-batch.ts'
-import { createSweeper, type SweeperDeps } from './sweeper.ts'
+import { type AbandonHook, createSweeper } from './sweeper.ts'
 
 export type { DeliverySettings, DispatchSettings }
 
@@ -45,8 +45,8 @@ export interface EngineDeps {
   /** Inside every transaction that records outcomes (see RecordingHook). */
   onRecording?: RecordingHook
   onFinished?: (attempt: ClaimedAttempt, outcome: ExecutionOutcome) => void
-  /** Inside the sweep transaction that closes attempts whose process died (see sweeper.ts). */
-  onAbandoned?: SweeperDeps['onAbandoned']
+  /** Inside the sweep transaction that closes attempts whose process died (see AbandonHook). */
+  onAbandoned?: AbandonHook
 }
 
 export interface Engine {

@@ -9,6 +9,12 @@ import type { Clock } from '../../time/clock.ts'
 import { type AbandonedAttempt, sweepStaleAttempts } from '../repository/executions.ts'
 import { settleAbandonedJobs } from '../repository/job-engine.ts'
 
+/**
+ * Runs inside the sweep's transaction with the attempts it closed: what it writes (e.g. a write-back)
+ * commits with the closing or not at all.
+ */
+export type AbandonHook = (tx: Queryable, closed: readonly AbandonedAttempt[]) => Promise<void>
+
 export interface SweeperDeps {
   pool: Pool
   clock: Clock
@@ -16,8 +22,7 @@ export interface SweeperDeps {
   intervalMs: number
   /** Beyond the attempt timeout: longer than pg-boss's expiry, so a redelivery is never pre-empted. */
   graceMs: number
-  /** Inside the sweep's transaction, with the attempts it closed (e.g. to queue a write-back). */
-  onAbandoned?: (tx: Queryable, closed: readonly AbandonedAttempt[]) => Promise<void>
+  onAbandoned?: AbandonHook
 }
 
 export function createSweeper(deps: SweeperDeps) {
