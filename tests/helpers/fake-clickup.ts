@@ -16,6 +16,8 @@ export interface FakeTask {
   start_date?: string | null
   description?: string
   archived?: boolean
+  /** Unix ms of the last change; setTask stamps it (as ClickUp's date_updated). */
+  updated_ms?: number
 }
 
 export interface FakeRequest {
@@ -55,7 +57,7 @@ function taskJson(task: FakeTask) {
     description: task.description ?? '',
     status: { id: 'p1', status: task.status, color: '#7C4DFF', orderindex: 1, type: 'custom' },
     date_created: '1751000000000',
-    date_updated: '1751360400000',
+    date_updated: String(task.updated_ms ?? 1751360400000),
     due_date: task.due_date ?? null,
     start_date: task.start_date ?? null,
     archived: task.archived ?? false,
@@ -75,6 +77,7 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
   let limited = 0
   let resetIn = 1
   let failing: { prefix: string; status: number } | null = null
+  let lastUpdated = 0
 
   /** A status-filtered listing in pages of 2, so tests exercise paging, as ClickUp pages (by 100). */
   function taskPage(query: URLSearchParams, inScope: (task: FakeTask) => boolean) {
@@ -135,6 +138,8 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
         if (!task) return send(404, { err: 'Task not found, deleted', ECODE: 'ITEM_013' })
         if (req.method === 'PUT') {
           if (typeof body?.status === 'string') task.status = body.status
+          lastUpdated = Math.max(Date.now(), lastUpdated + 1)
+          task.updated_ms = lastUpdated
           return send(200, taskJson(task))
         }
         return send(200, taskJson(task))
@@ -166,6 +171,14 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
           200,
           taskPage(url.searchParams, () => true),
         )
+      }
+      match = /^\/webhook\/([^/]+)$/.exec(path)
+      if (match && req.method === 'DELETE') {
+        const id = decodeURIComponent(match[1] as string)
+        const index = webhooks.findIndex((w) => w.id === id)
+        if (index < 0) return send(404, { err: 'Webhook not found', ECODE: 'OAUTH_056' })
+        webhooks.splice(index, 1)
+        return send(200, {})
       }
       match = /^\/team\/([^/]+)\/webhook$/.exec(path)
       if (match) {
@@ -214,7 +227,9 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
       failing = prefix === null ? null : { prefix, status }
     },
     setTask(task) {
-      tasks.set(task.id, task)
+      // Strictly increasing, as ClickUp's date_updated is for successive changes.
+      lastUpdated = Math.max(Date.now(), lastUpdated + 1)
+      tasks.set(task.id, { ...task, updated_ms: task.updated_ms ?? lastUpdated })
     },
     close: () =>
       new Promise<void>((resolve) => {
