@@ -41,6 +41,11 @@ export interface FakeClickUp {
   rateLimit(times: number, resetInSeconds?: number): void
   /** Every request to a path starting with this answers the status (until cleared with null). */
   failPath(prefix: string | null, status?: number): void
+  /**
+   * Requests to a path starting with this are answered `ms` later (until cleared with null), with
+   * what was true when they arrived: a read that took long and returns an older state.
+   */
+  delayPath(prefix: string | null, ms?: number): void
   setTask(task: FakeTask): void
   close(): Promise<void>
 }
@@ -78,6 +83,7 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
   let resetIn = 1
   let failing: { prefix: string; status: number } | null = null
   let lastUpdated = 0
+  let delayed: { prefix: string; ms: number } | null = null
 
   /** A status-filtered listing in pages of 2, so tests exercise paging, as ClickUp pages (by 100). */
   function taskPage(query: URLSearchParams, inScope: (task: FakeTask) => boolean) {
@@ -109,9 +115,13 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
         body,
         at: Date.now(),
       })
+      const delayMs = delayed && path.startsWith(delayed.prefix) ? delayed.ms : 0
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers })
-        res.end(JSON.stringify(payload))
+        const text = JSON.stringify(payload)
+        setTimeout(() => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers })
+          res.end(text)
+        }, delayMs)
       }
       if (req.headers.authorization !== token) {
         return send(401, { err: 'Token invalid', ECODE: 'OAUTH_025' })
@@ -225,6 +235,9 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
     },
     failPath(prefix, status = 500) {
       failing = prefix === null ? null : { prefix, status }
+    },
+    delayPath(prefix, ms = 1_000) {
+      delayed = prefix === null ? null : { prefix, ms }
     },
     setTask(task) {
       // Strictly increasing, as ClickUp's date_updated is for successive changes.
