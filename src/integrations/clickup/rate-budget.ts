@@ -12,7 +12,10 @@ import type { Logger } from '../../logger.ts'
 const UNKNOWN_RESET_MS = 5_000
 
 export interface RateBudget {
-  /** Takes one request from the shared budget: 0 to go now, else the ms until the window resets. */
+  /**
+   * Takes one request from the shared budget: 0 to go now, else the ms until the window resets.
+   * Never throws: without the database the call goes ahead (ClickUp still answers 429s).
+   */
   take(): Promise<number>
   /** Records what a response says about the budget (a 429 empties it). Never throws. */
   record(status: number, headers: Headers): Promise<void>
@@ -25,15 +28,22 @@ export function createRateBudget(db: Queryable, token: string, logger: Logger): 
     async take() {
       // Below zero means others are already waiting for this window; once it has passed the
       // budget is unknown again until the next response says what it is.
-      const result = await db.query<{ remaining: number | null; reset_in_ms: string }>(
-        `update clickup_rate_budget
+      const result = await db
+        .query<{ remaining: number | null; reset_in_ms: string }>(
+          `update clickup_rate_budget
             set remaining = case when reset_at > clock_timestamp() then remaining - 1 else remaining end
           where token_key = $1
         returning remaining,
                   greatest(0, ceil(extract(epoch from reset_at - clock_timestamp()) * 1000))::bigint
                     as reset_in_ms`,
-        [key],
-      )
+          [key],
+        )
+        .catch((err: Error) => {
+          // The budget only spares ClickUp needless 429s: an unreadable one must not stop a call
+          // (e.g. withdrawing a webhook whose secret could not be stored during an outage).
+          logger.warn({ err: { message: err.message } }, 'could not read the ClickUp rate limit')
+          return { rows: [] }
+        })
       const row = result.rows[0]
       if (!row || row.remaining === null || row.remaining >= 0) return 0
       return Number(row.reset_in_ms)
