@@ -3,6 +3,23 @@ import { findUnstorableText } from '../db/storable-text.ts'
 import { fieldProblem, unstorableTextProblem } from '../http/problem-error.ts'
 
 /**
+ * Deeper nesting is refused: no form needs it, and PostgreSQL's jsonb parser recurses per level
+ * (a few thousand levels exhaust its stack and fail the statement).
+ */
+const MAX_DEPTH = 32
+
+/** Levels of nesting in a JSON value, counted only up to one past MAX_DEPTH. */
+function depthOf(value: unknown, depth = 0): number {
+  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return depth
+  let deepest = depth + 1
+  for (const item of Object.values(value)) {
+    deepest = Math.max(deepest, depthOf(item, depth + 1))
+    if (deepest > MAX_DEPTH) break
+  }
+  return deepest
+}
+
+/**
  * A JSON object given as text (or, from non-Dify clients, as an object). Throws a 422 naming `field`.
  * Its escapes (`\u0000`, `\ud800`) can produce text PostgreSQL cannot store, which the edge check
  * on the outer text cannot see: that is refused here, naming the member.
@@ -13,6 +30,13 @@ export function parseJsonTextObject(
   example: string,
 ): Record<string, unknown> {
   const object = parseObject(field, value, example)
+  if (depthOf(object) > MAX_DEPTH) {
+    throw fieldProblem(
+      field,
+      `nests objects or arrays more than ${MAX_DEPTH} levels deep.`,
+      `Flatten it, e.g. ${example}`,
+    )
+  }
   const unstorable = findUnstorableText(object)
   if (unstorable) throw unstorableTextProblem([field, ...unstorable].join('.'))
   return object
