@@ -11,12 +11,13 @@ import { ProblemError } from '../../http/problem-error.ts'
 import { bossDb } from '../../scheduler/engine/boss.ts'
 import type { ClickUpContext } from './context.ts'
 import { type Delivery, readDelivery } from './delivery.ts'
+import * as inbox from './inbox-repository.ts'
 import { EVENTS_QUEUE, type EventJobData, QUEUE_RETRY } from './queues.ts'
 import * as repo from './repository.ts'
 import { verifySignature } from './signature.ts'
 
 /** An inbox row plus what the queued event is built from. */
-type QueuedItem = repo.InboxItem & { field: string | null; statusTo: string | null }
+type QueuedItem = inbox.InboxItem & { field: string | null; statusTo: string | null }
 
 /** Rejected bodies are kept for inspection up to this many characters. */
 const REJECTED_BODY_KEPT_CHARS = 64 * 1024
@@ -46,7 +47,7 @@ export async function receiveWebhook(
   }
   const items = inboxItems(delivery, rawBody, now)
   return withTransaction(svc.pool, async (tx) => {
-    const inserted = new Set(await repo.insertEvents(tx, items))
+    const inserted = new Set(await inbox.insertEvents(tx, items))
     if (inserted.size === 0) return { accepted: 0, duplicate: true }
     const fresh = items.filter((item) => inserted.has(item.historyId))
     const data = eventJobData(fresh, delivery, now)
@@ -84,7 +85,7 @@ async function storeRejected(
 ): Promise<IntakeResult> {
   const historyId = `rejected:${createHash('sha256').update(rawBody).digest('hex').slice(0, 32)}`
   const kept = rawBody.slice(0, REJECTED_BODY_KEPT_CHARS)
-  const stored = await repo.insertRejectedEvent(svc.pool, {
+  const stored = await inbox.insertRejectedEvent(svc.pool, {
     historyId,
     event: delivery.event ?? '',
     reason: delivery.reason,
