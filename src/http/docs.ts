@@ -65,7 +65,10 @@ function page(): string {
 `
 }
 
-/** The start-up script: a file of its own, since a strict CSP refuses inline scripts. */
+/**
+ * The start-up script: a file of its own, since a strict CSP refuses inline scripts. No validator
+ * badge: it would send the document's URL to validator.swagger.io.
+ */
 function initScript(documents: readonly DocsDocument[]): string {
   return `window.ui = SwaggerUIBundle({
   urls: ${JSON.stringify(documents)},
@@ -73,6 +76,7 @@ function initScript(documents: readonly DocsDocument[]): string {
   deepLinking: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: 'StandaloneLayout',
+  validatorUrl: null,
 })
 `
 }
