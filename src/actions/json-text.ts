@@ -1,12 +1,48 @@
 /** Parses the JSON-text fields agents send (Dify passes structured values as strings) with LLM-usable errors. */
-import { fieldProblem } from '../http/problem-error.ts'
+import { findUnstorableText } from '../db/storable-text.ts'
+import { fieldProblem, unstorableTextProblem } from '../http/problem-error.ts'
 
-/** A JSON object given as text (or, from non-Dify clients, as an object). Throws a 422 naming `field`. */
+/**
+ * Deeper nesting is refused: no form needs it, and PostgreSQL's jsonb parser recurses per level
+ * (a few thousand levels exhaust its stack and fail the statement).
+ */
+const MAX_DEPTH = 32
+
+/** Levels of nesting in a JSON value, counted only up to one past MAX_DEPTH. */
+function depthOf(value: unknown, depth = 0): number {
+  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return depth
+  let deepest = depth + 1
+  for (const item of Object.values(value)) {
+    deepest = Math.max(deepest, depthOf(item, depth + 1))
+    if (deepest > MAX_DEPTH) break
+  }
+  return deepest
+}
+
+/**
+ * A JSON object given as text (or, from non-Dify clients, as an object). Throws a 422 naming `field`.
+ * Its escapes (`\u0000`, `\ud800`) can produce text PostgreSQL cannot store, which the edge check
+ * on the outer text cannot see: that is refused here, naming the member.
+ */
 export function parseJsonTextObject(
   field: string,
   value: unknown,
   example: string,
 ): Record<string, unknown> {
+  const object = parseObject(field, value, example)
+  if (depthOf(object) > MAX_DEPTH) {
+    throw fieldProblem(
+      field,
+      `nests objects or arrays more than ${MAX_DEPTH} levels deep.`,
+      `Flatten it, e.g. ${example}`,
+    )
+  }
+  const unstorable = findUnstorableText(object)
+  if (unstorable) throw unstorableTextProblem([field, ...unstorable].join('.'))
+  return object
+}
+
+function parseObject(field: string, value: unknown, example: string): Record<string, unknown> {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     return value as Record<string, unknown>
   }
