@@ -3,7 +3,7 @@ import { type Queryable, withTransaction } from '../../db/pool.ts'
 import { findJob, type JobRecord } from '../../scheduler/repository/jobs.ts'
 import { JOB_STATUS } from '../../scheduler/states.ts'
 import type { ClickUpTask } from './client.ts'
-import type { ClickUpContext } from './context.ts'
+import { ACTOR, type ClickUpContext } from './context.ts'
 import type { EventJobData } from './queues.ts'
 import * as repo from './repository.ts'
 import { planRun, type RunPlan, sameStatus } from './rules.ts'
@@ -151,7 +151,7 @@ async function rearm(
     await pair.save({})
     return 'unchanged'
   }
-  await svc.scheduler.updateJob(job.id, { run_at: plan.at.toISOString() })
+  await svc.scheduler.updateJob(job.id, { run_at: plan.at.toISOString() }, ACTOR)
   await pair.save({ runKey: plan.runKey, lastNote: `job set to run at ${plan.at.toISOString()}` })
   return 'updated'
 }
@@ -171,7 +171,7 @@ async function cancelAndNote(
   otherwise: Applied,
 ): Promise<Applied> {
   const active = isActive(pair.job)
-  if (pair.job && active) await svc.scheduler.cancelJob(pair.job.id)
+  if (pair.job && active) await svc.scheduler.cancelJob(pair.job.id, ACTOR)
   await pair.save({ ...patch, lastNote: active ? `job cancelled: ${why}` : why })
   return active ? 'cancelled' : otherwise
 }
