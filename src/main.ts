@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     registry: runtime.registry,
     scheduler: runtime.service,
     clickup: runtime.clickup,
+    dashboard: { pool, keys: config.apiKeys },
     readiness: [
       { name: 'database', check: async () => void (await pool.query('select 1')) },
       { name: 'migrations', check: () => assertMigrationsApplied(pool, migrationFiles) },

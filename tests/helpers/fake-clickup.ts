@@ -194,6 +194,13 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
             .map(({ secret: _secret, ...rest }) => rest),
         })
       }
+      match = /^\/webhook\/([^/]+)$/.exec(path)
+      if (match && req.method === 'DELETE') {
+        const index = webhooks.findIndex((w) => w.id === decodeURIComponent(match?.[1] as string))
+        if (index < 0) return send(404, { err: 'Webhook not found', ECODE: 'OAUTH_019' })
+        webhooks.splice(index, 1)
+        return send(200, {})
+      }
       send(404, { err: 'Route not found', ECODE: 'APP_001' })
     })
   })

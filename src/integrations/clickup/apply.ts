@@ -2,6 +2,7 @@
 import { type Queryable, withTransaction } from '../../db/pool.ts'
 import { findJob, type JobRecord } from '../../scheduler/repository/jobs.ts'
 import { JOB_STATUS } from '../../scheduler/states.ts'
+import { recordEventOutcome } from './activity.ts'
 import type { ClickUpTask } from './client.ts'
 import { ACTOR, type ClickUpContext } from './context.ts'
 import type { EventJobData } from './queues.ts'
@@ -51,6 +52,7 @@ const newLink = (ruleId: string, taskId: string): repo.LinkRecord => ({
 export async function processEvent(svc: ClickUpContext, data: EventJobData) {
   const ctx = { eventAt: new Date(data.event_at), statusTo: data.status_to, force: false }
   const results = await applyTask(svc, data.task_id, ctx, data.deleted ? null : undefined)
+  await recordEventOutcome(svc, data.task_id, results)
   svc.logger.debug({ task_id: data.task_id, event: data.event, results }, 'ClickUp event applied')
 }
 

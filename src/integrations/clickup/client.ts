@@ -175,6 +175,10 @@ export function createClickUpClient(options: ClickUpClientOptions) {
         body,
       )
     },
+    /** Deletes a webhook in ClickUp (re-registration replaces it). */
+    deleteWebhook(webhookId: string) {
+      return request<Record<string, never>>('DELETE', `/webhook/${encodeURIComponent(webhookId)}`)
+    },
     listWebhooks(teamId: string) {
       return request<{ webhooks: ClickUpWebhook[] }>(
         'GET',
