@@ -68,14 +68,16 @@ export const EmptyState: FC<{ title: string; children?: Child }> = ({ title, chi
 )
 
 /** The field errors of a refused form, as a list linked to the fields. */
-export const FieldErrors: FC<{ errors: FieldError[] | undefined; detail?: string }> = ({
-  errors,
-  detail,
-}) =>
+export const FieldErrors: FC<{
+  errors: FieldError[] | undefined
+  detail?: string
+  /** The first words, e.g. "Not saved." */
+  lead?: string
+}> = ({ errors, detail, lead = 'Not saved.' }) =>
   errors?.length || detail ? (
     <div class="notice notice-error" role="alert" tabindex={-1} data-focus-after-swap="">
       <p>
-        <strong>Not saved.</strong> {detail ?? 'Fix these fields:'}
+        <strong>{lead}</strong> {detail ?? 'Fix these fields:'}
       </p>
       {errors?.length ? (
         <ul class="notice-list">

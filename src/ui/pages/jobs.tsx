@@ -181,7 +181,11 @@ export const JobsPage: FC<JobsPageProps> = (props) => {
       <h1>Jobs</h1>
       <Filters filters={filters} actions={props.actions} />
       {props.problem ? (
-        <FieldErrors detail={props.problem.detail} errors={props.problem.errors} />
+        <FieldErrors
+          lead="Cannot filter like that."
+          detail={props.problem.detail}
+          errors={props.problem.errors}
+        />
       ) : null}
       {jobs.length === 0 && !props.problem ? (
         filtered || paged ? (

@@ -2,7 +2,7 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { ProblemError } from '../../http/problem-error.ts'
-import type { ClickUpService } from '../../integrations/clickup/index.ts'
+import { ClickUpError, type ClickUpService } from '../../integrations/clickup/index.ts'
 import type { UiContext } from '../context.ts'
 import type { UiEnv } from '../env.ts'
 import { ClickUpPage, type RuleView } from '../pages/clickup.tsx'
@@ -147,6 +147,10 @@ export function createClickUpRoutes(ui: UiContext) {
     try {
       await run(requireClickUp())
     } catch (err) {
+      // ClickUp itself failed (down, refused the token): say so on the page, as a 424.
+      if (err instanceof ClickUpError) {
+        return page(c, { kind: 'error', text: `ClickUp failed: ${err.message}` }, 424)
+      }
       if (!isCallerProblem(err) || (err.status === 404 && !ui.clickup)) throw err
       return page(c, { kind: 'error', text: err.detail }, err.status === 424 ? 424 : 422)
     }
