@@ -236,6 +236,26 @@ describe('CSRF', () => {
     assert.equal(await jobStatus(), 'scheduled')
   })
 
+  it('answers a refused htmx post with an error fragment put in place of the page content', async () => {
+    const session = await loginForTest(h.app)
+    const res = await postForm(
+      h.app,
+      session,
+      `/ui/jobs/${jobId}/pause`,
+      { _csrf: 'forged' },
+      {
+        'HX-Request': 'true',
+      },
+    )
+    assert.equal(res.status, 403)
+    assert.equal(res.headers.get('hx-retarget'), '#main')
+    assert.equal(res.headers.get('hx-reswap'), 'innerHTML')
+    const html = await res.text()
+    assert.match(html, /^<section class="card narrow" role="alert"/)
+    assert.doesNotMatch(html, /<html/)
+    assert.equal(await jobStatus(), 'scheduled')
+  })
+
   it('accepts the token in the X-CSRF-Token header too', async () => {
     const session = await loginForTest(h.app)
     const res = await postForm(

@@ -164,6 +164,18 @@ describe('ClickUp webhooks, events and reconciliation', () => {
     assert.match(after.html, /<span class="badge tone-ok">active<\/span>/)
   })
 
+  it('still shows the page when ClickUp cannot list the webhooks, saying so', async () => {
+    h.fake?.failPath('/team/108/webhook', 500)
+    try {
+      const page = await get('/ui/clickup')
+      assert.equal(page.status, 200)
+      assert.match(page.html, /ClickUp would not list the webhooks of workspace 108: ClickUp GET/)
+      assert.match(page.html, /<span class="badge tone-neutral">unknown<\/span>/)
+    } finally {
+      h.fake?.failPath(null)
+    }
+  })
+
   it('refuses a workspace id that is not a number, saying what one looks like', async () => {
     const res = await postForm(h.app, session, '/ui/clickup/webhooks', { team_id: 'my team' })
     assert.equal(res.status, 422)

@@ -13,7 +13,7 @@ import {
   withoutQuery,
 } from '../../src/ui/format.ts'
 import { ClickUpPage } from '../../src/ui/pages/clickup.tsx'
-import { describeChange } from '../../src/ui/pages/job.tsx'
+import { describeChange } from '../../src/ui/pages/job-history.tsx'
 import { JobsPage } from '../../src/ui/pages/jobs.tsx'
 import { safeNext } from '../../src/ui/routes/auth.tsx'
 import type { Session } from '../../src/ui/session/sessions.ts'

@@ -21,6 +21,20 @@ export interface WebhookStatus {
   created_at: string | null
 }
 
+/**
+ * How long the overview waits for ClickUp per workspace: a page must not hang on ClickUp's rate-limit
+ * waits (the client waits out 429s, up to a minute each).
+ */
+const OVERVIEW_TIMEOUT_MS = 5_000
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
 export interface WebhookOverview {
   webhooks: WebhookStatus[]
   /** Teams whose webhooks ClickUp would not list, with the reason. */
@@ -43,7 +57,8 @@ export async function webhookOverview(svc: ClickUpContext): Promise<WebhookOverv
   for (const teamId of new Set(stored.map((hook) => hook.teamId))) {
     let remote: ClickUpWebhook[] | null = null
     try {
-      remote = (await svc.client.listWebhooks(teamId)).webhooks
+      remote = (await withTimeout(svc.client.listWebhooks(teamId), OVERVIEW_TIMEOUT_MS, 'ClickUp'))
+        .webhooks
     } catch (err) {
       errors.push({ team_id: teamId, message: (err as Error).message })
     }

@@ -30,6 +30,10 @@ const NOTICES: Record<string, string> = {
   reconciled: 'Reconciliation done; its result is below.',
 }
 
+type PageStatus = 200 | 404 | 409 | 422 | 424
+const pageStatus = (status: number): PageStatus =>
+  status === 404 || status === 409 || status === 424 ? status : 422
+
 const isCallerProblem = (err: unknown): err is ProblemError =>
   err instanceof ProblemError && err.status >= 400 && err.status < 500
 
@@ -93,7 +97,7 @@ export function createClickUpRoutes(ui: UiContext) {
   async function page(
     c: Context<UiEnv>,
     notice: { kind: 'ok' | 'error'; text: string } | null,
-    status: 200 | 409 | 422 | 424 = 200,
+    status: PageStatus = 200,
   ) {
     const session = c.get('session')
     const base = {
@@ -152,7 +156,7 @@ export function createClickUpRoutes(ui: UiContext) {
         return page(c, { kind: 'error', text: `ClickUp failed: ${err.message}` }, 424)
       }
       if (!isCallerProblem(err) || (err.status === 404 && !ui.clickup)) throw err
-      return page(c, { kind: 'error', text: err.detail }, err.status === 424 ? 424 : 422)
+      return page(c, { kind: 'error', text: err.detail }, pageStatus(err.status))
     }
     return c.redirect(`/ui/clickup?done=${done}`, 303)
   }
