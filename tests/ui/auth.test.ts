@@ -4,7 +4,11 @@ import { after, before, describe, it } from 'node:test'
 import { createApp } from '../../src/app.ts'
 import { createApiKeyVerifier } from '../../src/http/auth.ts'
 import { cookieSettings } from '../../src/ui/session/middleware.ts'
-import { LOGIN_FAILURES_ALLOWED } from '../../src/ui/session/sessions.ts'
+import {
+  createSessionManager,
+  LOGIN_FAILURES_ALLOWED,
+  OPEN_MODE_KEY_NAME,
+} from '../../src/ui/session/sessions.ts'
 import { TEST_API_KEY } from '../helpers/app.ts'
 import {
   type DashboardHarness,
@@ -181,6 +185,29 @@ describe('session lifetime', () => {
     assert.equal(afterCount.rows[0].n, before.rows[0].n - 1)
     const again = await h.app.request('/ui/jobs', { headers: { Cookie: session.cookie } })
     assert.equal(again.status, 303)
+  })
+})
+
+describe('open mode (API_KEYS empty)', () => {
+  it('opens an anonymous session without a key, which ends once keys are configured', async () => {
+    const clock = { now: () => new Date() }
+    const open = createSessionManager({
+      pool: h.scheduler.pool,
+      keys: [],
+      clock,
+      defaultTimezone: 'UTC',
+    })
+    const result = await open.login('', undefined, 'open-mode-client')
+    assert.ok(result.ok)
+    assert.equal(result.session.keyName, OPEN_MODE_KEY_NAME)
+    assert.ok(await open.resolve(result.token))
+    const keyed = createSessionManager({
+      pool: h.scheduler.pool,
+      keys: [{ name: OPEN_MODE_KEY_NAME, key: 'now-there-is-a-key-0123' }],
+      clock,
+      defaultTimezone: 'UTC',
+    })
+    assert.equal(await keyed.resolve(result.token), null)
   })
 })
 

@@ -141,8 +141,9 @@ export function createJobRoutes(ui: UiContext) {
     })
     .post('/jobs/:id/timing', async (c) => {
       const id = c.req.param('id')
-      const form = readTimingForm(await c.req.parseBody())
-      const intent = (await c.req.parseBody()).intent === 'save' ? 'save' : 'preview'
+      const body = await c.req.parseBody()
+      const form = readTimingForm(body)
+      const intent = body.intent === 'save' ? 'save' : 'preview'
       let problem: Problem | null = null
       let preview = null
       try {

@@ -81,6 +81,8 @@ export function requireSession(sessions: SessionManager, settings: CookieSetting
       return c.redirect(target, 303)
     }
     c.set('session', session)
+    // The access log names who made the request, as it does for the tools.
+    c.set('apiKeyName', session.keyName)
     return next()
   })
 }
