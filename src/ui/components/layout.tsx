@@ -73,7 +73,10 @@ export const Layout: FC<LayoutProps> = ({ title, assets, session, nav = null, ch
       </main>
       <footer class="foot">
         {session ? (
-          <span>Times are shown in {session.timezone}; hover a time for UTC. </span>
+          <span>
+            Times are shown in {session.timezone}
+            {session.timezone === 'UTC' ? '. ' : '; hover a time for UTC. '}
+          </span>
         ) : null}
         <a href="/docs">API docs</a>
       </footer>
