@@ -249,6 +249,17 @@ describe('CSRF', () => {
       },
     )
     assert.equal(crossOrigin.status, 403)
+    // hono/csrf looks at form content types only; a JSON body still needs the session's token.
+    const json = await h.app.request(`/ui/jobs/${jobId}/pause`, {
+      method: 'POST',
+      headers: {
+        Origin: 'http://evil.example',
+        Cookie: session.cookie,
+        'Content-Type': 'application/json',
+      },
+      body: '{}',
+    })
+    assert.equal(json.status, 403)
     const crossSite = await postForm(
       h.app,
       session,
