@@ -4,6 +4,8 @@ import { bodyLimit } from 'hono/body-limit'
 import { findDifyCatalog } from './actions/dify.ts'
 import type { ActionRegistry } from './actions/registry.ts'
 import { findWhatsAppService } from './actions/whatsapp.ts'
+import type { ApiKey } from './config.ts'
+import type { Pool } from './db/pool.ts'
 import { accessLog } from './http/access-log.ts'
 import type { AppEnv } from './http/app-env.ts'
 import { type ApiKeyVerifier, provideApiKeys } from './http/auth.ts'
@@ -32,6 +34,7 @@ import { createTimeRoutes } from './routes/time.ts'
 import { createWhatsAppRoutes } from './routes/whatsapp.ts'
 import type { SchedulerService } from './scheduler/service/index.ts'
 import type { Clock } from './time/clock.ts'
+import { createDashboard } from './ui/index.tsx'
 
 export const APP_VERSION = '0.1.0'
 
@@ -51,6 +54,8 @@ export interface AppDeps {
   scheduler: SchedulerService
   /** Present only when CLICKUP_API_TOKEN is set (runtime.clickup). */
   clickup?: ClickUpService | null
+  /** The people's dashboard at /ui (sessions in this pool, logins with these keys); absent: no /ui. */
+  dashboard?: { pool: Pool; keys: readonly ApiKey[] } | null
 }
 
 /** Agent tools go in `tools` (→ /openapi.json); health, metrics and integrations in `ops`. */
@@ -111,6 +116,21 @@ export function createApp(deps: AppDeps) {
   mountRouters(deps, tools, ops)
   app.route('/', tools)
   app.route('/', ops)
+  if (deps.dashboard) {
+    app.route(
+      '/ui',
+      createDashboard({
+        ...deps.dashboard,
+        publicUrl: deps.config.publicUrl,
+        defaultTimezone: deps.config.defaultTimezone,
+        scheduler: deps.scheduler,
+        registry: deps.registry,
+        clickup: deps.clickup ?? null,
+        clock: deps.clock,
+        logger: deps.logger,
+      }),
+    )
+  }
 
   const documentOptions = { publicUrl: deps.config.publicUrl, version: APP_VERSION }
   // Built once: the route table does not change after start-up.

@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     registry: runtime.registry,
     scheduler: runtime.service,
     clickup: runtime.clickup,
+    dashboard: { pool, keys: config.apiKeys },
     readiness: [
       shutdown.readiness,
       { name: 'database', check: async () => void (await pool.query('select 1')) },

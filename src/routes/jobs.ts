@@ -192,6 +192,12 @@ export const listExecutionsRoute = protectedRoute({
   },
 })
 
+/** Who changes a job through these routes, for its audit trail: the API key's name, via `api`. */
+const apiActor = (c: { get(key: 'apiKeyName'): string | undefined }) => ({
+  name: c.get('apiKeyName') ?? 'anonymous',
+  via: 'api' as const,
+})
+
 export function createJobRoutes({ registry, service }: JobRoutesDeps) {
   const updateJobRoute = protectedRoute({
     method: 'patch',
@@ -230,21 +236,22 @@ export function createJobRoutes({ registry, service }: JobRoutesDeps) {
         await service.updateJob(
           c.req.valid('param').job_id,
           c.req.valid('json') as Record<string, unknown>,
+          apiActor(c),
         ),
         200,
       ),
     )
     .openapi(pauseJobRoute, async (c) =>
-      c.json(await service.pauseJob(c.req.valid('param').job_id), 200),
+      c.json(await service.pauseJob(c.req.valid('param').job_id, apiActor(c)), 200),
     )
     .openapi(resumeJobRoute, async (c) =>
-      c.json(await service.resumeJob(c.req.valid('param').job_id), 200),
+      c.json(await service.resumeJob(c.req.valid('param').job_id, apiActor(c)), 200),
     )
     .openapi(cancelJobRoute, async (c) =>
-      c.json(await service.cancelJob(c.req.valid('param').job_id), 200),
+      c.json(await service.cancelJob(c.req.valid('param').job_id, apiActor(c)), 200),
     )
     .openapi(runJobNowRoute, async (c) =>
-      c.json(await service.runJobNow(c.req.valid('param').job_id), 200),
+      c.json(await service.runJobNow(c.req.valid('param').job_id, apiActor(c)), 200),
     )
     .openapi(listExecutionsRoute, async (c) => {
       c.header('Cache-Control', 'no-store')

@@ -49,6 +49,7 @@ export function createScheduleToolRoutes({ registry, service }: ScheduleToolDeps
       const input = c.req.valid('json') as Record<string, unknown>
       const result = await service.createJob(action.kind, input, {
         name: c.get('apiKeyName') ?? 'anonymous',
+        via: 'api',
       })
       return c.json(result, result.duplicate ? 200 : 201)
     })

@@ -73,6 +73,7 @@ export function jobView(job: JobRecord, registry: ActionRegistry) {
       : null,
     dedupe_key: job.dedupeKey,
     tags: job.tags,
+    created_by: job.createdBy,
     source: job.source,
     source_ref: job.sourceRef,
     created_at: iso(job.createdAt),

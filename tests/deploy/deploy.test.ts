@@ -554,6 +554,12 @@ describe('the Dockerfile replayed without Docker', () => {
         headers: { Authorization: `Bearer ${apiKey}` },
       })
       assert.equal(tools.status, 200)
+      // The dashboard and htmx (a production dependency, served from its npm package) work in the image.
+      const login = await fetch(`http://127.0.0.1:${port}/ui/login`)
+      assert.equal(login.status, 200)
+      const htmx = /src="(\/ui\/static\/htmx\.min\.js\?v=[0-9a-f]+)"/.exec(await login.text())?.[1]
+      assert.ok(htmx, 'the login page links htmx')
+      assert.equal((await fetch(`http://127.0.0.1:${port}${htmx}`)).status, 200)
       assert.equal(await runHealthcheck(), 0, 'HEALTHCHECK fails on a ready server')
     } finally {
       server.kill('SIGTERM')

@@ -2,8 +2,9 @@
 import { type Queryable, withTransaction } from '../../db/pool.ts'
 import { findJob, type JobRecord } from '../../scheduler/repository/jobs.ts'
 import { JOB_STATUS } from '../../scheduler/states.ts'
+import { recordEventOutcome } from './activity.ts'
 import type { ClickUpTask } from './client.ts'
-import type { ClickUpContext } from './context.ts'
+import { ACTOR, type ClickUpContext } from './context.ts'
 import type { EventJobData } from './queues.ts'
 import * as repo from './repository.ts'
 import { planRun, type RunPlan, sameStatus } from './rules.ts'
@@ -60,6 +61,7 @@ function taskVersion(task: ClickUpTask | null): number | null {
 export async function processEvent(svc: ClickUpContext, data: EventJobData) {
   const ctx = { eventAt: new Date(data.event_at), statusTo: data.status_to, force: false }
   const results = await applyTask(svc, data.task_id, ctx, data.deleted ? null : undefined)
+  await recordEventOutcome(svc, data.task_id, results)
   svc.logger.debug({ task_id: data.task_id, event: data.event, results }, 'ClickUp event applied')
 }
 
@@ -195,7 +197,7 @@ async function rearm(
     await pair.save({})
     return 'unchanged'
   }
-  await svc.scheduler.updateJob(job.id, { run_at: plan.at.toISOString() })
+  await svc.scheduler.updateJob(job.id, { run_at: plan.at.toISOString() }, ACTOR)
   await pair.save({ runKey: plan.runKey, lastNote: `job set to run at ${plan.at.toISOString()}` })
   return 'updated'
 }
@@ -215,7 +217,7 @@ async function cancelAndNote(
   otherwise: Applied,
 ): Promise<Applied> {
   const active = isActive(pair.job)
-  if (pair.job && active) await svc.scheduler.cancelJob(pair.job.id)
+  if (pair.job && active) await svc.scheduler.cancelJob(pair.job.id, ACTOR)
   await pair.save({ ...patch, lastNote: active ? `job cancelled: ${why}` : why })
   return active ? 'cancelled' : otherwise
 }

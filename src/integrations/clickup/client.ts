@@ -208,6 +208,7 @@ export function createClickUpClient(options: ClickUpClientOptions) {
         body,
       )
     },
+    /** Deletes a webhook in ClickUp (re-registration replaces it; a failed store withdraws it). */
     deleteWebhook(webhookId: string) {
       return request<Record<string, never>>('DELETE', `/webhook/${encodeURIComponent(webhookId)}`)
     },

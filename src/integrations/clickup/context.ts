@@ -7,8 +7,11 @@ import type { SchedulerService } from '../../scheduler/service/index.ts'
 import type { Clock } from '../../time/clock.ts'
 import type { ClickUpClient } from './client.ts'
 
-/** Who creates the jobs: scheduler source "clickup" also marks the jobs to write back. */
-export const ACTOR = { name: 'clickup', source: 'clickup' }
+/**
+ * Who creates and changes the jobs: scheduler source "clickup" also marks the jobs to write back,
+ * and `via` names the face in each job's audit trail.
+ */
+export const ACTOR = { name: 'clickup', source: 'clickup', via: 'clickup' } as const
 
 export interface ClickUpServiceDeps {
   config: {

@@ -1,4 +1,6 @@
 /** Starting and stopping the ClickUp queues: their workers and the periodic reconciliation. */
+
+import { runReconciliation } from './activity.ts'
 import { processEvent } from './apply.ts'
 import type { ClickUpContext } from './context.ts'
 import {
@@ -8,7 +10,6 @@ import {
   WRITEBACK_QUEUE,
   type WritebackJobData,
 } from './queues.ts'
-import { reconcile } from './reconcile.ts'
 import { writeBack } from './writeback.ts'
 
 /** `abort` cancels in-flight ClickUp calls on stop. */
@@ -41,7 +42,7 @@ async function startWorkers(svc: ClickUpContext) {
     if (job) await writeBack(svc, job.data)
   })
   await svc.boss.work(RECONCILE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 5 }, async () => {
-    await reconcile(svc)
+    await runReconciliation(svc)
   })
 }
 

@@ -169,6 +169,11 @@ export async function listWebhooks(db: Queryable, teamId?: string): Promise<Stor
   }))
 }
 
+export async function deleteStoredWebhook(db: Queryable, id: string): Promise<boolean> {
+  const result = await db.query('delete from clickup_webhooks where id = $1', [id])
+  return (result.rowCount ?? 0) > 0
+}
+
 export async function webhookSecrets(db: Queryable): Promise<string[]> {
   const result = await db.query<{ secret: string }>('select secret from clickup_webhooks')
   return result.rows.map((row) => row.secret)

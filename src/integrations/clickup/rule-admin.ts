@@ -1,7 +1,7 @@
 /** The operator's rule operations: list, read, create, update and delete (which cancels the jobs). */
 import { withTransaction } from '../../db/pool.ts'
 import { notFoundProblem } from '../../http/problem-error.ts'
-import type { ClickUpContext } from './context.ts'
+import { ACTOR, type ClickUpContext } from './context.ts'
 import * as repo from './repository.ts'
 import { checkRuleAction, parseRuleInput, ruleToInput } from './rules.ts'
 
@@ -79,7 +79,7 @@ export async function deleteRule(svc: ClickUpContext, id: string) {
     return active
   })
   for (const link of links) {
-    if (link.jobId) await svc.scheduler.cancelJob(link.jobId)
+    if (link.jobId) await svc.scheduler.cancelJob(link.jobId, ACTOR)
   }
   return { id: rule.id, deleted: true }
 }

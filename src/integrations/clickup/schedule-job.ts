@@ -35,7 +35,7 @@ export async function scheduleFor(
     // A retried pass whose job exists with another run time: adopt that job.
     if (err instanceof ProblemError && err.status === 409 && err.extensions.job_id) {
       const jobId = String(err.extensions.job_id)
-      await svc.scheduler.updateJob(jobId, { run_at: at.toISOString() })
+      await svc.scheduler.updateJob(jobId, { run_at: at.toISOString() }, ACTOR)
       return { jobId, note: 'job scheduled' }
     }
     if (err instanceof ProblemError && err.status === 422) {

@@ -6,14 +6,15 @@
 import type { Queryable } from '../../db/pool.ts'
 import type { FinishedAttempt } from '../../scheduler/engine/record-batch.ts'
 import type { AbandonedAttempt } from '../../scheduler/repository/executions.ts'
+import { lastReconciliation, recentEvents, runReconciliation } from './activity.ts'
 import { createClickUpClient } from './client.ts'
 import type { ClickUpContext, ClickUpServiceDeps } from './context.ts'
 import { receiveWebhook } from './intake.ts'
 import { createLifecycle } from './lifecycle.ts'
 import { createRateBudget } from './rate-budget.ts'
-import { reconcile } from './reconcile.ts'
 import { createRule, deleteRule, getRule, listRules, updateRule } from './rule-admin.ts'
 import { upstream } from './upstream.ts'
+import { reregisterWebhook, webhookOverview } from './webhook-status.ts'
 import { listWebhooks, registerWebhook, type WebhookInput } from './webhooks.ts'
 import { queueAbandonedWritebacks, queueWritebacks } from './writeback.ts'
 
@@ -35,8 +36,8 @@ export function createClickUpService(deps: ClickUpServiceDeps) {
       queueWritebacks(svc, tx, finished),
     queueAbandonedWritebacks: (tx: Queryable, closed: readonly AbandonedAttempt[]) =>
       queueAbandonedWritebacks(svc, tx, closed),
-    /** Inline (POST /clickup/reconcile): a ClickUp failure is the documented 424. */
-    reconcile: () => upstream(() => reconcile(svc)),
+    /** Inline (POST /clickup/reconcile, the dashboard): a ClickUp failure is the documented 424. */
+    reconcile: () => upstream(() => runReconciliation(svc)),
     registerWebhook: (input: WebhookInput) => registerWebhook(svc, input),
     listWebhooks: (teamId: string) => listWebhooks(svc, teamId),
     start,
@@ -46,6 +47,10 @@ export function createClickUpService(deps: ClickUpServiceDeps) {
     createRule: (input: Record<string, unknown>) => createRule(svc, input),
     updateRule: (id: string, input: Record<string, unknown>) => updateRule(svc, id, input),
     deleteRule: (id: string) => deleteRule(svc, id),
+    webhookOverview: () => webhookOverview(svc),
+    reregisterWebhook: (id: string) => reregisterWebhook(svc, id),
+    recentEvents: () => recentEvents(svc),
+    lastReconciliation: () => lastReconciliation(svc),
   }
 }
 

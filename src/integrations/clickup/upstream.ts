@@ -11,11 +11,13 @@ function advice(err: ClickUpError): string {
   return 'Check the ids and try again.'
 }
 
+export const CLICKUP_ERROR_TYPE = 'clickup-error'
+
 /** A ClickUpError as a 424 problem that says what failed and what to do. */
 export function clickUpProblem(err: ClickUpError): ProblemError {
   return new ProblemError({
     status: 424,
-    type: 'clickup-error',
+    type: CLICKUP_ERROR_TYPE,
     title: 'ClickUp refused or failed',
     detail: `${err.message}. ${advice(err)}`,
     extensions: { clickup_status: err.status, clickup_code: err.code },

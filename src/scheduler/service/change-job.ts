@@ -8,7 +8,8 @@ import { conflictProblem, notFoundProblem } from '../../http/problem-error.ts'
 import { findJob, type JobPatch, type JobRecord, updateJob } from '../repository/jobs.ts'
 import { JOB_STATUS, type JobStatus } from '../states.ts'
 import { nextOccurrence } from '../timing/index.ts'
-import type { ServiceContext } from './context.ts'
+import { changed, recordChange } from './audit.ts'
+import type { Actor, ServiceContext } from './context.ts'
 import { assertJobId } from './fields.ts'
 import { type JobResult, jobResult } from './results.ts'
 
@@ -82,16 +83,23 @@ export async function withdrawStale(
   }
 }
 
+/** Applies a state change under the job's lock and records it (who, through what) with it. */
 async function change(
   ctx: ServiceContext,
   id: string,
+  actor: Actor,
+  kind: 'pause' | 'resume' | 'cancel',
   apply: (tx: Tx, job: JobRecord, now: Date) => Promise<JobRecord>,
 ): Promise<JobResult> {
   assertJobId(id)
   const now = ctx.clock.now()
   const { before, after } = await withTransaction(ctx.pool, async (tx) => {
     const locked = await lockJob(tx, id)
-    return { before: locked, after: await apply(tx, locked, now) }
+    const applied = await apply(tx, locked, now)
+    if (changed(locked, applied)) {
+      await recordChange(tx, applied, actor, kind, { from: locked.status, to: applied.status }, now)
+    }
+    return { before: locked, after: applied }
   })
   await withdrawStale(ctx, before, after)
   if (after.nextRunAt) ctx.engine.notifyPlanned(after.nextRunAt)
@@ -99,8 +107,8 @@ async function change(
 }
 
 /** Pausing a paused job is a no-op (safe to retry); other states than scheduled are a 409. */
-export function pauseJob(ctx: ServiceContext, id: string): Promise<JobResult> {
-  return change(ctx, id, async (tx, job, now) => {
+export function pauseJob(ctx: ServiceContext, id: string, actor: Actor): Promise<JobResult> {
+  return change(ctx, id, actor, 'pause', async (tx, job, now) => {
     if (job.status === JOB_STATUS.paused) return job
     if (job.status !== JOB_STATUS.scheduled) refuseTransition(job, 'pause', [JOB_STATUS.scheduled])
     return replacePending(tx, job, { status: JOB_STATUS.paused, ...withdrawn(job) }, now)
@@ -116,8 +124,8 @@ export function nextRunOnResume(job: JobRecord, now: Date): Date | null {
   return nextOccurrence(job.schedule, now, job.occurrencesPlanned)
 }
 
-export function resumeJob(ctx: ServiceContext, id: string): Promise<JobResult> {
-  return change(ctx, id, async (tx, job, now) => {
+export function resumeJob(ctx: ServiceContext, id: string, actor: Actor): Promise<JobResult> {
+  return change(ctx, id, actor, 'resume', async (tx, job, now) => {
     if (job.status === JOB_STATUS.scheduled) return job
     if (job.status !== JOB_STATUS.paused) refuseTransition(job, 'resume', [JOB_STATUS.paused])
     const next = nextRunOnResume(job, now)
@@ -138,8 +146,8 @@ export function resumeJob(ctx: ServiceContext, id: string): Promise<JobResult> {
   })
 }
 
-export function cancelJob(ctx: ServiceContext, id: string): Promise<JobResult> {
-  return change(ctx, id, async (tx, job, now) => {
+export function cancelJob(ctx: ServiceContext, id: string, actor: Actor): Promise<JobResult> {
+  return change(ctx, id, actor, 'cancel', async (tx, job, now) => {
     if (job.status === JOB_STATUS.cancelled) return job
     if (job.status !== JOB_STATUS.scheduled && job.status !== JOB_STATUS.paused) {
       refuseTransition(job, 'cancel', [JOB_STATUS.scheduled, JOB_STATUS.paused])
@@ -149,7 +157,7 @@ export function cancelJob(ctx: ServiceContext, id: string): Promise<JobResult> {
 }
 
 /** Adds one occurrence due now; the schedule (and a pause) is left as it is. */
-export async function runJobNow(ctx: ServiceContext, id: string): Promise<JobResult> {
+export async function runJobNow(ctx: ServiceContext, id: string, actor: Actor): Promise<JobResult> {
   assertJobId(id)
   const now = ctx.clock.now()
   const job = await withTransaction(ctx.pool, async (tx) => {
@@ -163,6 +171,7 @@ export async function runJobNow(ctx: ServiceContext, id: string): Promise<JobRes
       ])
     }
     await ctx.engine.enqueueManual(tx, locked, now)
+    await recordChange(tx, locked, actor, 'run_now', { due_at: now.toISOString() }, now)
     return locked
   })
   ctx.engine.notifyPlanned(now)

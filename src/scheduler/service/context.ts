@@ -3,6 +3,7 @@ import type { ActionRegistry } from '../../actions/registry.ts'
 import type { Pool } from '../../db/pool.ts'
 import type { Clock } from '../../time/clock.ts'
 import type { Engine } from '../engine/index.ts'
+import type { ChangeChannel } from '../repository/job-changes.ts'
 
 export interface SchedulerSettings {
   defaultTimezone: string
@@ -25,6 +26,8 @@ export interface ServiceContext {
 /** Who is asking: the API key name (or integration) and where the job comes from. */
 export interface Actor {
   name: string
+  /** The face the request came through, for the job's audit trail; default `api`. */
+  via?: ChangeChannel
   source?: string
   sourceRef?: string | null
 }

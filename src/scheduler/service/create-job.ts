@@ -11,6 +11,7 @@ import {
 } from '../repository/jobs.ts'
 import { JOB_STATUS } from '../states.ts'
 import { firstOccurrence, parseTiming } from '../timing/index.ts'
+import { recordChange } from './audit.ts'
 import type { Actor, ServiceContext } from './context.ts'
 import { contentHash, DEFAULT_MAX_ATTEMPTS, isGiven, parseTags, timingInput } from './fields.ts'
 import { type JobChangeResult, jobChangeResult } from './results.ts'
@@ -85,6 +86,7 @@ export async function createJob(
       now,
     })
     await ctx.engine.enqueueScheduled(tx, record, firstRun)
+    await recordChange(tx, record, actor, 'create', { action: kind }, now)
     return { job: record, duplicate: false }
   })
   if (!outcome.duplicate && outcome.job.nextRunAt) ctx.engine.notifyPlanned(outcome.job.nextRunAt)

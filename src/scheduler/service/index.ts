@@ -1,8 +1,10 @@
 /** The scheduler service: every agent-facing scheduling operation, bound to its dependencies once. */
 
 import { cancelJob, pauseJob, resumeJob, runJobNow } from './change-job.ts'
-import type { ServiceContext } from './context.ts'
+import type { Actor, ServiceContext } from './context.ts'
 import { createJob } from './create-job.ts'
+import { getJobDetail } from './job-detail.ts'
+import { getOverview } from './overview.ts'
 import { getExecution, getJob, listExecutions, listJobs, previewSchedule } from './read.ts'
 import { updateJob } from './update-job.ts'
 
@@ -15,11 +17,12 @@ export function createSchedulerService(ctx: ServiceContext) {
       input: Record<string, unknown>,
       actor: Parameters<typeof createJob>[3],
     ) => createJob(ctx, kind, input, actor),
-    updateJob: (id: string, input: Record<string, unknown>) => updateJob(ctx, id, input),
-    pauseJob: (id: string) => pauseJob(ctx, id),
-    resumeJob: (id: string) => resumeJob(ctx, id),
-    cancelJob: (id: string) => cancelJob(ctx, id),
-    runJobNow: (id: string) => runJobNow(ctx, id),
+    updateJob: (id: string, input: Record<string, unknown>, actor: Actor) =>
+      updateJob(ctx, id, input, actor),
+    pauseJob: (id: string, actor: Actor) => pauseJob(ctx, id, actor),
+    resumeJob: (id: string, actor: Actor) => resumeJob(ctx, id, actor),
+    cancelJob: (id: string, actor: Actor) => cancelJob(ctx, id, actor),
+    runJobNow: (id: string, actor: Actor) => runJobNow(ctx, id, actor),
     getJob: (id: string) => getJob(ctx, id),
     listJobs: (input: Parameters<typeof listJobs>[1]) => listJobs(ctx, input),
     listExecutions: (jobId: string, input: Parameters<typeof listExecutions>[2]) =>
@@ -27,6 +30,8 @@ export function createSchedulerService(ctx: ServiceContext) {
     getExecution: (id: string) => getExecution(ctx, id),
     previewSchedule: (input: Record<string, unknown>, count: number) =>
       previewSchedule(ctx, input, count),
+    getJobDetail: (id: string) => getJobDetail(ctx, id),
+    getOverview: () => getOverview(ctx),
   }
 }
 

@@ -4,6 +4,7 @@ import { validationProblem } from '../../http/problem-error.ts'
 import { type JobPatch, type JobRecord, updateJob as writeJob } from '../repository/jobs.ts'
 import { JOB_STATUS } from '../states.ts'
 import { firstOccurrence, parseTiming } from '../timing/index.ts'
+import { recordChange } from './audit.ts'
 import {
   enqueuePending,
   lockJob,
@@ -12,8 +13,15 @@ import {
   withdrawn,
   withdrawStale,
 } from './change-job.ts'
-import type { ServiceContext } from './context.ts'
-import { assertJobId, hasTimingChange, isGiven, parseTags, timingInput } from './fields.ts'
+import type { Actor, ServiceContext } from './context.ts'
+import {
+  assertJobId,
+  hasTimingChange,
+  isGiven,
+  parseTags,
+  TIMING_FIELDS,
+  timingInput,
+} from './fields.ts'
 import { type JobChangeResult, jobChangeResult } from './results.ts'
 
 const MAIN_TIMING_FIELDS = ['run_at', 'delay', 'every', 'cron'] as const
@@ -32,10 +40,24 @@ function foreignActionFields(
     .filter((field) => !own.has(field) && isGiven(input[field]))
 }
 
+/** The audit entry of an update: the names of the fields given, and the new timing as sent. */
+function updateDetail(input: Record<string, unknown>, before: JobRecord, after: JobRecord) {
+  const given = Object.keys(input).filter((field) => isGiven(input[field]))
+  const timing = Object.fromEntries(
+    TIMING_FIELDS.filter((field) => isGiven(input[field])).map((field) => [field, input[field]]),
+  )
+  return {
+    fields: given,
+    ...(Object.keys(timing).length > 0 ? { timing } : {}),
+    ...(before.status !== after.status ? { from: before.status, to: after.status } : {}),
+  }
+}
+
 export async function updateJob(
   ctx: ServiceContext,
   id: string,
   input: Record<string, unknown>,
+  actor: Actor,
 ): Promise<JobChangeResult> {
   assertJobId(id)
   const now = ctx.clock.now()
@@ -112,7 +134,11 @@ export async function updateJob(
       patch.maxAttempts !== undefined ||
       patch.timeoutSeconds !== undefined
     if (!deliveryChanged) {
-      return (await writeJob(tx, id, patch, now)) ?? locked
+      const written = (await writeJob(tx, id, patch, now)) ?? locked
+      if (Object.keys(patch).length > 0) {
+        await recordChange(tx, written, actor, 'update', updateDetail(input, locked, written), now)
+      }
+      return written
     }
     // New timing starts a fresh plan; other delivery changes re-plan the same pending due time.
     const paused = locked.status === JOB_STATUS.paused
@@ -133,6 +159,7 @@ export async function updateJob(
       now,
     )
     if (!paused) await enqueuePending(ctx, tx, replanned)
+    await recordChange(tx, replanned, actor, 'update', updateDetail(input, locked, replanned), now)
     return replanned
   })
   if (before) await withdrawStale(ctx, before, job)

@@ -52,7 +52,7 @@ describe('engine lifecycle', () => {
       { name: 'paused once', delay: '1s', url: `${target.url}/paused` },
       actor,
     )
-    const paused = await service().pauseJob(job.id)
+    const paused = await service().pauseJob(job.id, actor)
     assert.equal(paused.job.status, 'paused')
     assert.equal(paused.job.next_run_at, null)
     await sleep(2_000)
@@ -60,7 +60,7 @@ describe('engine lifecycle', () => {
     assert.equal((await executionRows(scheduler.pool, job.id)).length, 0)
 
     const resumedAt = Date.now()
-    const resumed = await service().resumeJob(job.id)
+    const resumed = await service().resumeJob(job.id, actor)
     assert.equal(resumed.job.status, 'scheduled')
     const [request] = await target.waitFor(1, 3_000)
     assert.ok(request)
@@ -79,15 +79,15 @@ describe('engine lifecycle', () => {
     )
     const anchor = Date.parse(job.next_run_at ?? '')
     await target.waitFor(1, 3_000)
-    await service().pauseJob(job.id)
+    await service().pauseJob(job.id, actor)
     await sleep(300)
     const whilePaused = target.requests.length
     await sleep(2_000)
     assert.equal(target.requests.length, whilePaused, 'an interval job fired while paused')
 
-    await service().resumeJob(job.id)
+    await service().resumeJob(job.id, actor)
     await target.waitFor(whilePaused + 2, 4_000)
-    await service().cancelJob(job.id)
+    await service().cancelJob(job.id, actor)
     for (const request of target.requests) {
       const offset = Date.parse(header(request, 'x-occurrence-at')) - anchor
       assert.equal(offset % 1_000, 0, `occurrence ${offset} ms after the anchor is off the rhythm`)
@@ -104,7 +104,7 @@ describe('engine lifecycle', () => {
       actor,
     )
     await target.waitFor(2, 4_000)
-    const cancelled = await service().cancelJob(job.id)
+    const cancelled = await service().cancelJob(job.id, actor)
     assert.equal(cancelled.job.status, 'cancelled')
     assert.equal(cancelled.job.next_run_at, null)
     await sleep(300)
@@ -124,7 +124,7 @@ describe('engine lifecycle', () => {
       { name: 'cancelled once', delay: '1s', url: `${target.url}/cancel-once` },
       actor,
     )
-    await service().cancelJob(job.id)
+    await service().cancelJob(job.id, actor)
     await sleep(2_000)
     assert.equal(target.requests.length, 0)
     assert.equal((await executionRows(scheduler.pool, job.id)).length, 0)
@@ -140,7 +140,7 @@ describe('engine lifecycle', () => {
     )
     const oldDue = new Date(job.next_run_at ?? '')
     const newRunAt = new Date(Date.now() + 2_500).toISOString()
-    const updated = await service().updateJob(job.id, { run_at: newRunAt })
+    const updated = await service().updateJob(job.id, { run_at: newRunAt }, actor)
     assert.equal(updated.job.next_run_at, newRunAt)
 
     // Deliver the withdrawn occurrence anyway: a stale generation must not run.
@@ -177,7 +177,7 @@ describe('engine lifecycle', () => {
       actor,
     )
     const asked = Date.now()
-    const ran = await service().runJobNow(job.id)
+    const ran = await service().runJobNow(job.id, actor)
     assert.equal(ran.job.next_run_at, job.next_run_at)
     const [manual] = await target.waitFor(1, 2_000)
     assert.ok(manual)
@@ -210,8 +210,8 @@ describe('engine lifecycle', () => {
       { name: 'paused run now', delay: '2s', url: `${target.url}/paused-now` },
       actor,
     )
-    await service().pauseJob(job.id)
-    await service().runJobNow(job.id)
+    await service().pauseJob(job.id, actor)
+    await service().runJobNow(job.id, actor)
     await target.waitFor(1, 2_000)
     const rows = await waitForFinishedRows(job.id, 1)
     assert.equal(rows[0]?.manual, true)

@@ -100,7 +100,7 @@ describe('engine and a PostgreSQL restart', () => {
         target.requests.filter((r) => Date.parse(header(r, 'x-occurrence-at')) > upAt).length >= 3,
       15_000,
     )
-    await engine.runtime.service.cancelJob(job.id)
+    await engine.runtime.service.cancelJob(job.id, { name: 'tests' })
     await sleep(500)
 
     assert.equal(duringOutage, 0, 'an occurrence ran while the database was down')

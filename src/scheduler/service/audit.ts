@@ -1,0 +1,28 @@
+/** Writes a job's audit entry inside the transaction of the change it describes. */
+import type { Queryable } from '../../db/pool.ts'
+import { insertJobChange, type JobChangeKind } from '../repository/job-changes.ts'
+import type { JobRecord } from '../repository/jobs.ts'
+import type { Actor } from './context.ts'
+
+export async function recordChange(
+  tx: Queryable,
+  job: Pick<JobRecord, 'id'>,
+  actor: Actor,
+  change: JobChangeKind,
+  detail: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
+  await insertJobChange(tx, {
+    jobId: job.id,
+    changedAt: now,
+    actor: actor.name,
+    via: actor.via ?? 'api',
+    change,
+    detail,
+  })
+}
+
+/** A state change happened (not a no-op such as pausing a paused job). */
+export function changed(before: JobRecord, after: JobRecord): boolean {
+  return before.generation !== after.generation || before.status !== after.status
+}
