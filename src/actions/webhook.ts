@@ -10,7 +10,7 @@ import {
   type OutboundMethod,
 } from '../outbound/index.ts'
 import { ERROR_CLASS } from '../scheduler/states.ts'
-import { parseJsonTextObject } from './json-text.ts'
+import { parseJsonTextObject, pythonLiteralAsJson, pythonReprProblem } from './json-text.ts'
 import type { ActionDefinition, ActionResult, PreparedAction } from './types.ts'
 
 export const WEBHOOK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
@@ -28,6 +28,8 @@ export interface WebhookParams {
   header_names: string[]
   body: string | null
   body_type: 'json' | 'text' | null
+  /** The Content-Type sent with the body when the headers name none; null = from body_type. */
+  content_type?: string | null
 }
 
 export interface WebhookSecrets {
@@ -54,8 +56,13 @@ const fields = {
   }),
   body: z.string().nullish().openapi({
     description:
-      'Request body as text. JSON text (e.g. {"text":"Hi Ana"}) is sent as application/json; anything else as text/plain. Ignored for GET.',
+      'Request body as text, at most 256 KB. JSON text with double quotes (e.g. {"text":"Hi Ana"}) is sent as application/json, other text as text/plain. A Python dict such as {\'text\': \'Hi\'} is refused unless content_type says plain text. Not sent with GET.',
     example: '{"text":"Time to call Ana"}',
+  }),
+  content_type: z.string().max(200).nullish().openapi({
+    description:
+      'Optional Content-Type of body, e.g. application/json or text/plain; default: application/json for JSON text, else text/plain. With a JSON type the body must be valid JSON.',
+    example: 'application/json',
   }),
   headers: z.string().nullish().openapi({
     description:
@@ -149,26 +156,92 @@ function parseHeaders(value: unknown): Record<string, string> {
   return headers
 }
 
-function parseBody(
-  value: unknown,
-  method: OutboundMethod,
-): Pick<WebhookParams, 'body' | 'body_type'> {
-  if (value === undefined || value === null || value === '' || method === 'GET') {
-    return { body: null, body_type: null }
+const CONTENT_TYPE_WORDS: Record<string, string> = {
+  json: 'application/json',
+  text: 'text/plain; charset=utf-8',
+  plain: 'text/plain; charset=utf-8',
+  form: 'application/x-www-form-urlencoded',
+  xml: 'application/xml',
+}
+const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+(?:\s*;.*)?$/
+
+/** content_type: a media type ("text/plain"), or json/text/form/xml; null when not given. */
+function parseContentType(value: unknown): string | null {
+  if (value === undefined || value === null || String(value).trim() === '') return null
+  const text = String(value).trim()
+  const word = CONTENT_TYPE_WORDS[text.toLowerCase()]
+  if (word) return word
+  if (!MEDIA_TYPE.test(text) || /[\r\n\0]/.test(text)) {
+    throw fieldProblem(
+      'content_type',
+      `"${text}" is not a media type.`,
+      'Use e.g. "application/json", "text/plain" or "application/x-www-form-urlencoded", or leave it empty.',
+    )
+  }
+  return text
+}
+
+const isJsonType = (contentType: string) =>
+  /^application\/(?:[\w.-]+\+)?json\b/i.test(contentType.trim())
+
+interface ParsedBody extends Pick<WebhookParams, 'body' | 'body_type' | 'content_type'> {
+  warnings: string[]
+}
+
+/**
+ * The body as stored. JSON text is JSON; a Python dict or list repr (what Dify sends for an
+ * object) is refused with its JSON form, unless a non-JSON content type says plain text was meant.
+ */
+function parseBody(value: unknown, method: OutboundMethod, contentType: string | null): ParsedBody {
+  if (value === undefined || value === null || value === '') {
+    return { body: null, body_type: null, content_type: null, warnings: [] }
+  }
+  if (method === 'GET') {
+    return {
+      body: null,
+      body_type: null,
+      content_type: null,
+      warnings: ['body was not stored: a GET request carries no body. Use method POST to send it.'],
+    }
   }
   const text = typeof value === 'string' ? value : JSON.stringify(value)
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
     throw fieldProblem(
       'body',
       `is larger than ${MAX_BODY_BYTES / 1024} KB.`,
-      'Send a smaller body.',
+      'Send a smaller body, e.g. only the fields the receiver needs.',
     )
   }
+  let json = true
   try {
     JSON.parse(text)
-    return { body: text, body_type: 'json' }
   } catch {
-    return { body: text, body_type: 'text' }
+    json = false
+  }
+  const explicitText = contentType !== null && !isJsonType(contentType)
+  if (!json && !explicitText) {
+    const converted = pythonLiteralAsJson(text)
+    if (converted !== null) {
+      throw pythonReprProblem(
+        'body',
+        converted,
+        '{"text":"Time to call Ana"}',
+        '. If this exact text is meant to be sent as it is, set content_type: "text/plain".',
+      )
+    }
+    if (contentType !== null) {
+      throw fieldProblem(
+        'body',
+        `is not valid JSON, but content_type is ${contentType}.`,
+        'Send JSON text with double quotes, e.g. {"text":"Hi Ana"}, or set content_type: "text/plain".',
+      )
+    }
+  }
+  return {
+    body: text,
+    body_type: json && !explicitText ? 'json' : 'text',
+    content_type: contentType,
+    warnings: [],
   }
 }
 
@@ -212,16 +285,44 @@ export function createWebhookAction(
     const method = given('method') || !current ? parseMethod(input.method) : current.params.method
     const headers =
       given('headers') || !current ? parseHeaders(input.headers) : current.secrets.headers
-    const body =
-      given('body') || !current
-        ? parseBody(input.body, method)
+    const headerType = Object.entries(headers).find(
+      ([name]) => name.toLowerCase() === 'content-type',
+    )
+    const contentType =
+      given('content_type') || !current
+        ? parseContentType(input.content_type)
+        : (current.params.content_type ?? null)
+    const { warnings, ...body } =
+      given('body') || given('content_type') || !current
+        ? parseBody(
+            given('body') || !current ? input.body : current.params.body,
+            method,
+            contentType ?? headerType?.[1] ?? null,
+          )
         : method === 'GET'
-          ? { body: null, body_type: null }
-          : { body: current.params.body, body_type: current.params.body_type }
+          ? { body: null, body_type: null, content_type: null, warnings: [] }
+          : {
+              body: current.params.body,
+              body_type: current.params.body_type,
+              content_type: current.params.content_type ?? null,
+              warnings: [],
+            }
+    if (headerType && contentType && headerType[1] !== contentType) {
+      warnings.push(
+        `headers set Content-Type to "${headerType[1]}", which is sent instead of content_type "${contentType}".`,
+      )
+    }
     if (url !== current?.params.url) await checkDestination(url)
     return {
-      params: { url, method, header_names: Object.keys(headers), ...body },
+      params: {
+        url,
+        method,
+        header_names: Object.keys(headers),
+        ...body,
+        content_type: headerType ? null : body.content_type,
+      },
       secrets: { headers },
+      warnings,
     }
   }
 
@@ -248,7 +349,8 @@ export function createWebhookAction(
       }
       if (params.body !== null && !hasContentType) {
         headers['Content-Type'] =
-          params.body_type === 'json' ? 'application/json' : 'text/plain; charset=utf-8'
+          params.content_type ??
+          (params.body_type === 'json' ? 'application/json' : 'text/plain; charset=utf-8')
       }
       headers['X-Job-Id'] = ctx.jobId
       headers['X-Execution-Id'] = ctx.executionId

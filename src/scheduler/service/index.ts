@@ -3,13 +3,16 @@
 import { cancelJob, pauseJob, resumeJob, runJobNow } from './change-job.ts'
 import type { ServiceContext } from './context.ts'
 import { createJob } from './create-job.ts'
-import { getExecution, getJob, listExecutions, listJobs, previewSchedule } from './read.ts'
+import { listJobs } from './list-jobs.ts'
+import { getExecution, getJob, listExecutions, previewSchedule } from './read.ts'
 import { updateJob } from './update-job.ts'
 
 export type { Actor, SchedulerSettings, ServiceContext } from './context.ts'
 
 export function createSchedulerService(ctx: ServiceContext) {
   return {
+    /** The limits descriptions and hints state (read-only). */
+    settings: ctx.settings as Readonly<ServiceContext['settings']>,
     createJob: (
       kind: string,
       input: Record<string, unknown>,
