@@ -87,6 +87,9 @@ const ExecutionListResponse = z
   .object({
     executions: z.array(z.record(z.string(), z.unknown())),
     next_cursor: z.string().nullable(),
+    summary: z.string().openapi({
+      description: 'The newest attempt in a sentence, or when the first run is due.',
+    }),
     now: z.string(),
   })
   .openapi('ExecutionList')

@@ -1,7 +1,8 @@
 /** Read-only operations: get a job, list and get executions, and previewing a schedule (saves nothing). */
 import { notFoundProblem } from '../../http/problem-error.ts'
+import { whenLocal } from '../outcome-words.ts'
 import { findExecution, listExecutions as selectExecutions } from '../repository/executions.ts'
-import { findJob } from '../repository/jobs.ts'
+import { findJob, type JobRecord } from '../repository/jobs.ts'
 import {
   computeNextRuns,
   describeSchedule,
@@ -27,6 +28,20 @@ export async function getJob(ctx: ServiceContext, id: string): Promise<JobResult
   return jobResult(ctx, job, ctx.clock.now())
 }
 
+/** 'No attempts yet; the next run is due …' or 'Newest first. The newest: …'. */
+function executionsSummary(
+  job: JobRecord,
+  executions: { summary: string }[],
+  laterPage: boolean,
+): string {
+  const [newest] = executions
+  if (newest) return laterPage ? 'Older attempts, newest first.' : `Newest first. ${newest.summary}`
+  if (laterPage) return 'No older attempts.'
+  return job.nextRunAt
+    ? `No attempts yet; the next run is due ${whenLocal(job.nextRunAt, job.timezone)}.`
+    : `No attempts yet, and none is planned (the job is ${job.status}).`
+}
+
 export async function listExecutions(
   ctx: ServiceContext,
   jobId: string,
@@ -44,10 +59,12 @@ export async function listExecutions(
   })
   const page = rows.slice(0, limit)
   const last = page.at(-1)
+  const executions = page.map((execution) => executionView(execution, job))
   return {
-    executions: page.map((execution) => executionView(execution, job)),
+    executions,
     next_cursor:
       rows.length > limit && last ? encodeCursor({ at: last.startedAt, id: last.id }) : null,
+    summary: executionsSummary(job, executions, after !== undefined),
     now: ctx.clock.now().toISOString(),
   }
 }

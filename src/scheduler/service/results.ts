@@ -76,7 +76,7 @@ export function summarizeJob(ctx: ServiceContext, job: JobRecord, now: Date): st
       return `${what} has completed all its runs (${job.runCount} in total).${lastRunNote(job, false)}`
     case JOB_STATUS.failed:
       return job.lastExecution
-        ? `${what} failed: ${describeLastRun(job.lastExecution, job)} It will not run again unless you use runJobNow or updateJob with new timing.`
+        ? `${what} stopped after a failure: ${describeLastRun(job.lastExecution, job)} It will not run again unless you use runJobNow or updateJob with new timing.`
         : `${what} failed and will not run again unless you use runJobNow or updateJob with new timing.`
     default: {
       const unknown: never = job.status

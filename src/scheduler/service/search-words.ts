@@ -5,7 +5,8 @@ import { foldText } from '../text-match.ts'
 const STOP_WORDS = new Set([
   ...['a', 'an', 'the', 'to', 'for', 'of', 'on', 'in', 'at', 'and', 'or', 'me', 'my', 'about'],
   ...['with', 'job', 'jobs', 'que', 'de', 'da', 'do', 'das', 'dos', 'e', 'o', 'os', 'as', 'um'],
-  ...['uma', 'para', 'por', 'em', 'no', 'na', 'el', 'la', 'los', 'las', 'del', 'y', 'con'],
+  ...['uma', 'para', 'por', 'em', 'no', 'na', 'com', 'sobre', 'pra', 'el', 'la', 'los', 'las'],
+  ...['del', 'y', 'con'],
 ])
 const MAX_WORDS = 8
 
