@@ -1,5 +1,6 @@
 /** The webhook action: call a URL with a method, headers and body; 2xx is success, anything else a failed attempt. */
 import { z } from '@hono/zod-openapi'
+import { requiredText } from '../http/field-messages.ts'
 import { fieldProblem } from '../http/problem-error.ts'
 import {
   type AddressPolicy,
@@ -45,11 +46,17 @@ export interface WebhookActionDeps {
 }
 
 const fields = {
-  url: z.string().openapi({
-    description:
-      'The URL to call, absolute http(s), e.g. https://example.com/hooks/reminder. Private and local addresses are refused unless the server allow-lists them.',
-    example: 'https://example.com/hooks/reminder',
-  }),
+  url: z
+    .string({
+      error: requiredText(
+        'the full http(s) URL to call, e.g. https://example.com/hooks/reminder; ask the user for it if they did not give one',
+      ),
+    })
+    .openapi({
+      description:
+        'The URL to call, absolute http(s), e.g. https://example.com/hooks/reminder. Private and local addresses are refused unless the server allow-lists them.',
+      example: 'https://example.com/hooks/reminder',
+    }),
   method: z.string().nullish().openapi({
     description: 'HTTP method. One of: GET, POST, PUT, PATCH, DELETE. Default POST.',
     example: 'POST',
@@ -100,7 +107,7 @@ function parseUrl(value: unknown): string {
     throw fieldProblem(
       'url',
       'must be an absolute http or https URL.',
-      'Send the full URL, e.g. https://example.com/hooks/reminder.',
+      'Send the full URL, e.g. https://example.com/hooks/reminder; ask the user for it rather than guessing a host.',
     )
   }
   if (url.username || url.password) {

@@ -1,5 +1,6 @@
 /** Zod fields shared by the scheduling tools, written for an LLM: flat scalars, nullable when optional. */
 import { z } from '@hono/zod-openapi'
+import { requiredText } from '../http/field-messages.ts'
 import { DEFAULT_MAX_AHEAD_DAYS, DURATION_GRAMMAR, MS_PER_DAY } from '../scheduler/timing/index.ts'
 
 const optionalText = (description: string, example?: string, max = 2000) =>
@@ -86,11 +87,19 @@ export function timingFields(limits: SchedulingLimits) {
 }
 
 export const jobFields = {
-  name: z.string().min(1).max(200).openapi({
-    description:
-      'Short name of the job that a person would recognise, e.g. "Remind Ana about the invoice".',
-    example: 'Remind Ana about the invoice',
-  }),
+  name: z
+    .string({
+      error: requiredText(
+        'a short name a person would recognise, e.g. "Remind Ana about the invoice"; make one up from what the user asked',
+      ),
+    })
+    .min(1)
+    .max(200)
+    .openapi({
+      description:
+        'Short name of the job that a person would recognise, e.g. "Remind Ana about the invoice".',
+      example: 'Remind Ana about the invoice',
+    }),
   description: optionalText('Optional longer note about why this job exists.'),
   tags: optionalText(
     'Comma-separated labels for finding the job later, e.g. "reminders,clients".',

@@ -245,6 +245,28 @@ describe('far dates, every and delay phrasing', () => {
   })
 })
 
+describe('validation errors read as instructions', () => {
+  // Former defect (issue 14): "Invalid input: expected string, received null" and, for a value of
+  // the wrong type, a hint saying to provide the field that was provided.
+  it('says what a missing field is, with an example, and when to ask the user', async () => {
+    const { status, body } = await call('POST', '/jobs/webhook', {
+      ...DIFY_NULLS,
+      name: null,
+      url: null,
+      delay: '1h',
+      max_runs: '3',
+    })
+    assert.equal(status, 422)
+    const byField = Object.fromEntries(body.errors.map((e: AnyJson) => [e.field, e]))
+    assert.match(
+      byField.name.message,
+      /^is required: a short name a person would recognise, e\.g\. "Remind Ana/,
+    )
+    assert.match(byField.url.message, /^is required: the full http\(s\) URL .* ask the user for it/)
+    assert.equal(byField.max_runs.hint, 'Send a number, not a string.')
+  })
+})
+
 describe('fields the tool does not have, and JSON-text fields', () => {
   // Former defect (issue 14): unknown body fields were dropped without a word.
   it('names ignored fields in warnings with a did-you-mean, on create, update and preview', async () => {

@@ -25,7 +25,11 @@ function missingRequiredFields(input: Record<string, unknown>, required: readonl
   const missing = required.filter((field) => !isGiven(input[field]))
   if (missing.length > 0) {
     throw validationProblem(
-      missing.map((field) => ({ field, message: 'is required.', hint: `Provide ${field}.` })),
+      missing.map((field) => ({
+        field,
+        message: 'is required.',
+        hint: `Provide ${field}; if the user did not give it, ask them rather than guessing.`,
+      })),
     )
   }
 }
