@@ -1,5 +1,6 @@
 // Parses run_at / starts_at / ends_at and resolves wall times in a zone, including DST gaps and overlaps.
 
+import { DateTime } from 'luxon'
 import { fieldProblem } from '../../http/problem-error.ts'
 import { MS_PER_DAY, MS_PER_MINUTE } from './duration.ts'
 import { exampleAbsoluteRunAt, exampleLocalRunAt } from './examples.ts'
@@ -155,6 +156,8 @@ export interface WhenContext {
  */
 export function parseWhen(field: string, text: string, ctx: WhenContext): ParsedWhen {
   const parsed = parseDateTimeText(text)
+  const timeOnly = /^(\d{1,2}):(\d{2})(?::\d{2})?$/.exec(text.trim())
+  if (parsed === null && timeOnly) throw timeWithoutDate(field, text, timeOnly, ctx)
   if (parsed === null) {
     throw fieldProblem(
       field,
@@ -174,6 +177,25 @@ export function parseWhen(field: string, text: string, ctx: WhenContext): Parsed
   }
   const resolved = resolveWallTime(parsed.wall, ctx.timezone)
   return { date: resolved.date, warning: dstWarning(field, parsed.wall, resolved, ctx.timezone) }
+}
+
+/** "09:00" alone: name the date-time it means today (or tomorrow, when today's has passed). */
+function timeWithoutDate(field: string, text: string, match: RegExpExecArray, ctx: WhenContext) {
+  const hour = Number(match[1])
+  const minute = Number(match[2])
+  const today = DateTime.fromMillis(ctx.now.getTime(), { zone: ctx.timezone }).set({
+    hour,
+    minute,
+    second: 0,
+    millisecond: 0,
+  })
+  const next = today.toMillis() > ctx.now.getTime() ? today : today.plus({ days: 1 })
+  const which = next === today ? 'today' : 'tomorrow'
+  return fieldProblem(
+    field,
+    `${JSON.stringify(text.trim())} has a time of day but no date`,
+    `Send the date too, e.g. "${next.toFormat("yyyy-MM-dd'T'HH:mm")}" for ${which} at ${next.toFormat('HH:mm')} in ${ctx.timezone}; if the user did not say which day, ask them.`,
+  )
 }
 
 /**

@@ -175,6 +175,14 @@ describe('parseWhen', () => {
     assert.match(error.hint, /ask them rather than guessing/)
   })
 
+  it('names the date-time a bare time of day means: today if still ahead, else tomorrow', () => {
+    const later = catchFieldError(() => parseWhen('run_at', '17:30', at('America/Sao_Paulo')))
+    assert.match(later.message, /time of day but no date/)
+    assert.match(later.hint, /"2026-12-07T17:30" for today at 17:30 in America\/Sao_Paulo/)
+    const earlier = catchFieldError(() => parseWhen('run_at', '08:00', at('America/Sao_Paulo')))
+    assert.match(earlier.hint, /"2026-12-08T08:00" for tomorrow at 08:00/)
+  })
+
   it('warns when an offset overrides an explicit, different timezone, naming the local time', () => {
     const { date, warning } = parseWhen(
       'run_at',
