@@ -5,6 +5,7 @@ import { fieldProblem } from '../../http/problem-error.ts'
 import { MS_PER_DAY, MS_PER_MINUTE } from './duration.ts'
 import { exampleAbsoluteRunAt, exampleLocalRunAt } from './examples.ts'
 import { humanizeDuration } from './humanize.ts'
+import { suggestDateTimeForPhrase } from './phrase-to-date.ts'
 import { formatClock, formatHumanDate, localIso, offsetMinutes } from './zone.ts'
 
 export interface WallTime {
@@ -159,6 +160,14 @@ export function parseWhen(field: string, text: string, ctx: WhenContext): Parsed
   const timeOnly = /^(\d{1,2}):(\d{2})(?::\d{2})?$/.exec(text.trim())
   if (parsed === null && timeOnly) throw timeWithoutDate(field, text, timeOnly, ctx)
   if (parsed === null) {
+    const words = suggestDateTimeForPhrase(text, ctx.now, ctx.timezone)
+    if (words) {
+      throw fieldProblem(
+        field,
+        `${JSON.stringify(text)} is a date in words, not an ISO 8601 date-time`,
+        `If the user meant ${words.reading} in ${ctx.timezone}, send ${field} "${words.local}"${words.timeGiven ? '' : ' (09:00 stands in for the time; ask the user if they did not say it)'}.`,
+      )
+    }
     throw fieldProblem(
       field,
       `${JSON.stringify(text)} is not a valid ISO 8601 date-time`,

@@ -27,7 +27,7 @@ export interface CronSuggestion {
 }
 
 /** '9', '9am', '9:30 pm', '14:30', 'noon', 'midnight' → [hour, minute], or null. */
-function readClock(text: string): [number, number] | null {
+export function readClock(text: string): [number, number] | null {
   if (text === 'noon' || text === 'midday') return [12, 0]
   if (text === 'midnight') return [0, 0]
   const match = /^(\d{1,2})(?:[:h.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$/.exec(text)

@@ -175,6 +175,17 @@ describe('parseWhen', () => {
     assert.match(error.hint, /ask them rather than guessing/)
   })
 
+  it('answers a date in words with the run_at it means', () => {
+    const error = catchFieldError(() =>
+      parseWhen('run_at', 'tomorrow at 9am', at('America/Sao_Paulo')),
+    )
+    assert.match(error.message, /date in words/)
+    assert.match(
+      error.hint,
+      /If the user meant Tuesday 8 December at 09:00 in America\/Sao_Paulo, send run_at "2026-12-08T09:00"\.$/,
+    )
+  })
+
   it('names the date-time a bare time of day means: today if still ahead, else tomorrow', () => {
     const later = catchFieldError(() => parseWhen('run_at', '17:30', at('America/Sao_Paulo')))
     assert.match(later.message, /time of day but no date/)
