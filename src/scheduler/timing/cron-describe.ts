@@ -175,7 +175,8 @@ function timePart(f: Fields): { text: string; fewPerDay: boolean } {
       }
     }
   }
-  const parts = [sec, minutesPart(f.minutes)].filter(Boolean)
+  const minute = minutesPart(f.minutes)
+  const parts = [sec, sec && f.minutes === null ? 'of every minute' : minute].filter(Boolean)
   const minuteText = sec.startsWith('every') && f.minutes === null ? sec : parts.join(' ')
   return { text: `${minuteText}${hoursPart(f.hours, f.minutes)}`, fewPerDay: false }
 }
@@ -184,24 +185,32 @@ function dayName(day: number | string): string | null {
   return typeof day === 'number' ? (DAY_NAMES[day % 7] ?? null) : null
 }
 
-/** 'on the first Monday of the month', 'on Monday through Friday', 'every Monday', … */
-function weekdayPart(f: Fields): string | null {
-  if (f.weekdays === null) return null
-  if (f.nth > 0 && f.weekdays.length === 1) {
-    return `on the ${ORDINALS[f.nth] ?? `${f.nth}th`} ${dayName(f.weekdays[0] ?? 0)} of the month`
-  }
-  const last = f.weekdays.map((d) => (typeof d === 'string' ? /^(\d)L$/i.exec(d)?.[1] : undefined))
-  if (last.every((d) => d !== undefined)) {
-    return `on the last ${listPhrase(last.map((d) => DAY_NAMES[Number(d) % 7] ?? '?'))} of the month`
-  }
-  const days = (f.weekdays.filter((d) => typeof d === 'number') as number[]).sort((a, b) => a - b)
-  if (days.length !== f.weekdays.length) return null
+/** 'on Monday through Friday', 'every Monday', 'on Monday, Wednesday and Friday'. */
+function namedDays(days: number[]): string {
   if (days.join() === '0,6') return 'on Saturday and Sunday'
   const range = contiguous(days)
   if (range) return `on ${DAY_NAMES[range[0]]} through ${DAY_NAMES[range[1]]}`
   return days.length === 1
     ? `every ${DAY_NAMES[days[0] ?? 0]}`
     : `on ${listPhrase(days.map((d) => DAY_NAMES[d] ?? '?'))}`
+}
+
+/** 'on the first Monday of the month', 'on Monday through Friday', 'every Monday', … */
+function weekdayPart(f: Fields): string | null {
+  if (f.weekdays === null) return null
+  if (f.nth > 0 && f.weekdays.length === 1) {
+    return `on the ${ORDINALS[f.nth] ?? `${f.nth}th`} ${dayName(f.weekdays[0] ?? 0)} of the month`
+  }
+  const lastOf = f.weekdays
+    .map((d) => (typeof d === 'string' ? /^(\d)L$/i.exec(d)?.[1] : undefined))
+    .filter((d): d is string => d !== undefined)
+  const days = (f.weekdays.filter((d) => typeof d === 'number') as number[]).sort((a, b) => a - b)
+  const last =
+    lastOf.length > 0
+      ? `on the last ${listPhrase(lastOf.map((d) => DAY_NAMES[Number(d) % 7] ?? '?'))} of the month`
+      : null
+  if (days.length === 0) return last
+  return last ? `${namedDays(days)} and ${last}` : namedDays(days)
 }
 
 /** 'on day 1 of every month', 'on days 1 through 7 of every month', 'on the last day of every month'. */
@@ -230,7 +239,8 @@ function datePart(f: Fields, fewPerDay: boolean): string {
   if (single) {
     const day = f.days?.[0]
     const month = MONTH_NAMES[(f.months?.[0] ?? 1) - 1]
-    return day === 'L' ? ` on the last day of ${month}` : ` on ${day} ${month} every year`
+    if (day === 'L') return ` on the last day of ${month}`
+    return ` on ${day} ${month} ${day === 29 && month === 'February' ? 'in leap years' : 'every year'}`
   }
   const byDay = dayOfMonthPart(f.days)
   const byWeekday = weekdayPart(f)

@@ -38,6 +38,7 @@ describe('describeCronExpression', () => {
     ['15 9 * * 1#2', 'at 09:15 on the second Monday of the month'],
     ['0 9 * * FRI#3', 'at 09:00 on the third Friday of the month'],
     ['0 9 * * 5L', 'at 09:00 on the last Friday of the month'],
+    ['0 9 * * 5L,1', 'at 09:00 every Monday and on the last Friday of the month'],
     ['0 9 1 * MON', 'at 09:00 on day 1 of every month or on any Monday'],
     ['0 9 1-7 * 1', 'at 09:00 on days 1 through 7 of every month or on any Monday'],
     ['0-30/5 9 * * *', 'every 5 minutes from 09:00 to 09:30 every day'],
@@ -48,6 +49,8 @@ describe('describeCronExpression', () => {
     ['0 9 */2 * *', 'at 09:00 on every other day of every month (days 1, 3, …)'],
     ['0 9 1 */3 *', 'at 09:00 on day 1 of January, April, July and October'],
     ['5-10 * * * *', 'every minute from minute 5 to 10'],
+    ['15 * * * * *', 'at second 15 of every minute'],
+    ['0 0 29 2 *', 'at 00:00 on 29 February in leap years'],
   ]
   for (const [expression, english] of cases) {
     it(`describes ${JSON.stringify(expression)} as ${JSON.stringify(english)}`, () => {
