@@ -19,7 +19,7 @@ export const FAR_AHEAD_WARNING_MS = 366 * MS_PER_DAY
  * parser below accepts.
  */
 export const DURATION_GRAMMAR =
-  'a number with a unit (s, m, h, d, w or the words: 90s, 15m, 2h, 1h30m, "3 days", "2 weeks", "1 hour and 30 minutes"), "an hour", "half an hour", ISO 8601 (PT2H, P1D), or the words hourly, daily, weekly; a leading "in" or "every" and a trailing "from now" are ignored. A day is 24 hours; months and years have no fixed length: use run_at or cron for those'
+  'a number with a unit, e.g. 90s, 15m, 2h, 1h30m, "3 days", "2 weeks", "1 hour and 30 minutes", "half an hour"; ISO 8601 such as PT2H or P1D; or hourly, daily, weekly. A leading "in" or "every" and a trailing "from now" are ignored. A day is 24 hours; months and years have no fixed length, so use run_at or cron for those'
 
 const UNIT_MS: Record<string, number> = {
   s: MS_PER_SECOND,
