@@ -29,7 +29,7 @@ const BOSS_POOL_MAX = 4
  * dead rows than the last (the engine's database time per occurrence rose ~30 % over six rounds).
  * pg-boss's job table is left as it is, for both: once ANALYZE has seen it, pg-boss 12's fetch for a
  * queue created after that joins by scanning the whole queue (62 ms instead of 9 ms per batch of 50
- * in a 3,000-job queue), which cut raw pg-boss to ~2,000 jobs/s (PROJECT_INFO.md → Performance).
+ * in a 3,000-job queue), which cut raw pg-boss to ~2,000 jobs/s (docs/performance.md → "pg-boss and ANALYZE").
  */
 async function vacuum(monitor: pg.Client): Promise<void> {
   await monitor.query('vacuum (analyze) job_executions, scheduled_jobs')

@@ -1,5 +1,4 @@
 /** createApp(deps): the whole HTTP surface, built without a port so tests can call it in process. */
-import { swaggerUI } from '@hono/swagger-ui'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, Next } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -9,6 +8,7 @@ import { findWhatsAppService } from './actions/whatsapp.ts'
 import { accessLog } from './http/access-log.ts'
 import type { AppEnv } from './http/app-env.ts'
 import { type ApiKeyVerifier, provideApiKeys } from './http/auth.ts'
+import { mountDocs } from './http/docs.ts'
 import {
   buildOpsDocument,
   buildToolsDocument,
@@ -130,14 +130,9 @@ export function createApp(deps: AppDeps) {
   const opsDocument = buildOpsDocument(ops, documentOptions)
   app.get(TOOLS_DOCUMENT_PATH, (c) => c.json(toolsDocument))
   app.get(OPS_DOCUMENT_PATH, (c) => c.json(opsDocument))
-  app.get(
-    '/docs',
-    swaggerUI({
-      urls: [
-        { url: TOOLS_DOCUMENT_PATH, name: 'Agent tools' },
-        { url: OPS_DOCUMENT_PATH, name: 'Operations' },
-      ],
-    }),
-  )
+  mountDocs(app, [
+    { url: TOOLS_DOCUMENT_PATH, name: 'Agent tools' },
+    { url: OPS_DOCUMENT_PATH, name: 'Operations' },
+  ])
   return app
 }

@@ -2,6 +2,8 @@
  * The composition root: config → database (embedded when DATABASE_URL is unset) → migrations → HTTP.
  * Stops in reverse order on SIGTERM/SIGINT.
  */
+// First: on a too old Node.js this stops with a clear message before any dependency loads.
+import './node-version.ts'
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.ts'
@@ -82,6 +84,11 @@ async function main(): Promise<void> {
   // Stops before the pool: running attempts finish (bounded) and are recorded first.
   stopSteps.unshift({ name: 'scheduler', stop: () => runtime.stop(config.shutdownTimeoutMs) })
 
+  const shutdown = createShutdown({
+    steps: stopSteps,
+    timeoutMs: config.shutdownTimeoutMs,
+    logger,
+  })
   const app = createApp({
     config,
     logger,
@@ -92,6 +99,7 @@ async function main(): Promise<void> {
     scheduler: runtime.service,
     clickup: runtime.clickup,
     readiness: [
+      shutdown.readiness,
       { name: 'database', check: async () => void (await pool.query('select 1')) },
       { name: 'migrations', check: () => assertMigrationsApplied(pool, migrationFiles) },
       { name: 'workers', check: async () => runtime.engine.checkHealth() },
@@ -104,16 +112,10 @@ async function main(): Promise<void> {
       'listening',
     ),
   )
+  shutdown.serve(server)
   server.once('error', (err) => {
     logger.fatal({ err }, 'HTTP server failed')
-    void shutdown('http server error').then(() => process.exit(1))
-  })
-
-  const shutdown = createShutdown({
-    server,
-    steps: stopSteps,
-    timeoutMs: config.shutdownTimeoutMs,
-    logger,
+    void shutdown.run('http server error').then(() => process.exit(1))
   })
   let firstSignalAt: number | undefined
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -126,7 +128,7 @@ async function main(): Promise<void> {
         process.exit(1)
       }
       firstSignalAt = Date.now()
-      void shutdown(signal).then(() => process.exit(0))
+      void shutdown.run(signal).then(() => process.exit(0))
     })
   }
 }

@@ -3,116 +3,56 @@
  * errors. Dify turns an object argument into a Python repr ({'a': 'b', 'ok': True}), which is not
  * JSON: every JSON-text field refuses it and shows the same value as JSON to send instead.
  */
-import { fieldProblem } from '../http/problem-error.ts'
+import { findUnstorableText } from '../db/storable-text.ts'
+import { fieldProblem, unstorableTextProblem } from '../http/problem-error.ts'
+import { pythonLiteralAsJson } from './python-literal.ts'
+
+export { pythonLiteralAsJson } from './python-literal.ts'
 
 /** Longest converted value shown as the example; a longer one gets the field's generic example. */
 const MAX_EXAMPLE_CHARS = 500
 
-type Token = { kind: 'punct'; value: string } | { kind: 'value'; value: unknown }
+/**
+ * Deeper nesting is refused: no form needs it, and PostgreSQL's jsonb parser recurses per level
+ * (a few thousand levels exhaust its stack and fail the statement).
+ */
+const MAX_DEPTH = 32
 
-/** Tokens of a Python literal, or null at the first thing that is not one. */
-function tokenize(text: string): Token[] | null {
-  const tokens: Token[] = []
-  let i = 0
-  while (i < text.length) {
-    const c = text[i] ?? ''
-    if (/\s/.test(c)) {
-      i++
-    } else if ('{}[](),:'.includes(c)) {
-      tokens.push({ kind: 'punct', value: c })
-      i++
-    } else if (c === "'" || c === '"') {
-      let value = ''
-      i++
-      while (i < text.length && text[i] !== c) {
-        if (text[i] === '\\') {
-          const next = text[i + 1] ?? ''
-          value += next === 'n' ? '\n' : next === 't' ? '\t' : next
-          i += 2
-        } else {
-          value += text[i]
-          i++
-        }
-      }
-      if (i >= text.length) return null
-      i++
-      tokens.push({ kind: 'value', value })
-    } else {
-      const word = /^(?:True|False|None|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i))?.[0]
-      if (!word) return null
-      const constants: Record<string, unknown> = { True: true, False: false, None: null }
-      tokens.push({ kind: 'value', value: word in constants ? constants[word] : Number(word) })
-      i += word.length
-    }
+/** Levels of nesting in a JSON value, counted only up to one past MAX_DEPTH. */
+function depthOf(value: unknown, depth = 0): number {
+  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return depth
+  let deepest = depth + 1
+  for (const item of Object.values(value)) {
+    deepest = Math.max(deepest, depthOf(item, depth + 1))
+    if (deepest > MAX_DEPTH) break
   }
-  return tokens
-}
-
-/** Reads one value from tokens[at]; returns it and the next position, or null. */
-function readValue(tokens: Token[], at: number): [unknown, number] | null {
-  const token = tokens[at]
-  if (!token) return null
-  if (token.kind === 'value') return [token.value, at + 1]
-  const close =
-    token.value === '{' ? '}' : token.value === '[' ? ']' : token.value === '(' ? ')' : null
-  if (close === null) return null
-  const isObject = token.value === '{'
-  const object: Record<string, unknown> = {}
-  const list: unknown[] = []
-  let i = at + 1
-  while (tokens[i]?.kind !== 'punct' || (tokens[i] as { value: string }).value !== close) {
-    const item = readValue(tokens, i)
-    if (!item) return null
-    i = item[1]
-    if (isObject) {
-      if ((tokens[i] as { value?: string } | undefined)?.value !== ':') return null
-      const value = readValue(tokens, i + 1)
-      if (!value) return null
-      object[String(item[0])] = value[0]
-      i = value[1]
-    } else {
-      list.push(item[0])
-    }
-    const separator = tokens[i]
-    if (separator?.kind === 'punct' && separator.value === ',') i++
-    else if (!(separator?.kind === 'punct' && separator.value === close)) return null
-  }
-  return [isObject ? object : list, i + 1]
+  return deepest
 }
 
 /**
- * The JSON text for a Python dict or list literal ("{'text': 'hi', 'urgent': True}" →
- * '{"text":"hi","urgent":true}'), or null when `text` is not one.
+ * A JSON object given as text (or, from non-Dify clients, as an object). Throws a 422 naming `field`.
+ * Its escapes (`\u0000`, `\ud800`) can produce text PostgreSQL cannot store, which the edge check
+ * on the outer text cannot see: that is refused here, naming the member.
  */
-export function pythonLiteralAsJson(text: string): string | null {
-  const trimmed = text.trim()
-  if (!/^[[{]/.test(trimmed)) return null
-  const tokens = tokenize(trimmed)
-  if (!tokens) return null
-  const read = readValue(tokens, 0)
-  if (!read || read[1] !== tokens.length) return null
-  return JSON.stringify(read[0])
-}
-
-/**
- * The 422 for a JSON-text field whose value is a Python repr: says so, and gives the value as JSON
- * (or `example` when that would be too long).
- */
-export function pythonReprProblem(field: string, json: string, example: string, extra = '') {
-  const shown = json.length <= MAX_EXAMPLE_CHARS ? json : example
-  return fieldProblem(
-    field,
-    `looks like a Python ${json.startsWith('[') ? 'list' : 'dict'} (single quotes, True/False/None), not JSON text.`,
-    `Send it as JSON text with double quotes, e.g. ${shown}${extra}`,
-  )
-}
-
-/** A JSON object given as text (or, from non-Dify clients, as an object). Throws a 422 naming `field`. */
 export function parseJsonTextObject(
   field: string,
   value: unknown,
   example: string,
 ): Record<string, unknown> {
+  const object = parseObject(field, value, example)
+  if (depthOf(object) > MAX_DEPTH) {
+    throw fieldProblem(
+      field,
+      `nests objects or arrays more than ${MAX_DEPTH} levels deep.`,
+      `Flatten it, e.g. ${example}`,
+    )
+  }
+  const unstorable = findUnstorableText(object)
+  if (unstorable) throw unstorableTextProblem([field, ...unstorable].join('.'))
+  return object
+}
+
+function parseObject(field: string, value: unknown, example: string): Record<string, unknown> {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     return value as Record<string, unknown>
   }
@@ -137,4 +77,17 @@ export function parseJsonTextObject(
     )
   }
   return parsed as Record<string, unknown>
+}
+
+/**
+ * The 422 for a JSON-text field whose value is a Python repr: says so, and gives the value as JSON
+ * (or `example` when that would be too long).
+ */
+export function pythonReprProblem(field: string, json: string, example: string, extra = '') {
+  const shown = json.length <= MAX_EXAMPLE_CHARS ? json : example
+  return fieldProblem(
+    field,
+    `looks like a Python ${json.startsWith('[') ? 'list' : 'dict'} (single quotes, True/False/None), not JSON text.`,
+    `Send it as JSON text with double quotes, e.g. ${shown}${extra}`,
+  )
 }

@@ -80,6 +80,17 @@ export interface ActionDefinition<P, S> {
     input: Record<string, unknown>,
     current: PreparedAction<P, S>,
   ): Promise<PreparedAction<P, S>>
+  /**
+   * Input fields that hold secrets (never returned or logged once stored), each with what may be
+   * shown in its place, e.g. `headers` → `{header_names: [...]}`. Used where raw input is kept and
+   * shown again (ClickUp rules).
+   */
+  secretFields?: Readonly<Record<string, (value: unknown) => Record<string, unknown>>>
+  /**
+   * Checks concrete input as prepare() would, but calling no outside service (DNS aside), for input
+   * stored now and turned into a job later (ClickUp rules). Throws a 422 ProblemError.
+   */
+  checkInput?(input: Record<string, unknown>): Promise<void>
   /** A short phrase for summaries, e.g. `POST https://example.com/hook`. */
   describe(params: P): string
   execute(prepared: PreparedAction<P, S>, ctx: ExecutionContext): Promise<ActionResult>

@@ -21,6 +21,11 @@ const MAX_HEADERS = 30
 /** Headers we set ourselves so receivers can deduplicate; callers cannot override them. */
 const RESERVED_HEADERS = new Set(['x-job-id', 'x-execution-id', 'x-occurrence-at', 'x-attempt'])
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/**
+ * What undici (and RFC 9110 §5.5) refuses in a header value: controls other than tab, DEL, and
+ * anything above U+00FF. Accepted, such a value would fail every attempt as a network error.
+ */
+const UNSENDABLE_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/
 
 export interface WebhookParams {
   url: string
@@ -151,16 +156,26 @@ function parseHeaders(value: unknown): Record<string, string> {
       )
     }
     const text = String(raw)
-    if (/[\r\n\0]/.test(text)) {
+    if (UNSENDABLE_HEADER_VALUE.test(text)) {
+      // Never echo the value: header values are secrets.
       throw fieldProblem(
         'headers',
-        `the value of ${name} contains a line break.`,
-        'Remove line breaks.',
+        `the value of ${name} contains a character HTTP headers cannot carry (a line break, a control character, or one outside Latin-1 such as an emoji or accented letters beyond ÿ).`,
+        'Use plain ASCII in header values; percent-encode or base64 anything else.',
       )
     }
     headers[name] = text
   }
   return headers
+}
+
+/** The names in a headers field, for views that must not show the values; [] when unreadable. */
+function headerNames(value: unknown): string[] {
+  try {
+    return Object.keys(parseHeaders(value))
+  } catch {
+    return []
+  }
 }
 
 function classify(err: unknown): Pick<ActionResult, 'errorClass' | 'errorMessage' | 'retryable'> {
@@ -255,6 +270,8 @@ export function createWebhookAction(
     },
     fields,
     requiredFields: ['url'],
+    secretFields: { headers: (value) => ({ header_names: headerNames(value) }) },
+    checkInput: async (input) => void (await build(input)),
     prepare: (input) => build(input),
     prepareUpdate: (input, current) => build(input, current),
     describe: (params) => `${params.method} ${params.url}`,

@@ -22,6 +22,8 @@ export interface ProblemInit {
   errors?: FieldError[]
   /** Extra members merged into the body (e.g. `allowed`, `job_id`). Never put secrets here. */
   extensions?: Record<string, unknown>
+  /** Response headers the status calls for (`WWW-Authenticate` on 401, `Retry-After` on 503). */
+  headers?: Record<string, string>
   cause?: unknown
 }
 
@@ -32,6 +34,7 @@ export class ProblemError extends Error {
   readonly detail: string
   readonly errors: FieldError[] | undefined
   readonly extensions: Record<string, unknown>
+  readonly headers: Record<string, string>
 
   constructor(init: ProblemInit) {
     super(init.detail, { cause: init.cause })
@@ -42,6 +45,7 @@ export class ProblemError extends Error {
     this.detail = init.detail
     this.errors = init.errors
     this.extensions = init.extensions ?? {}
+    this.headers = init.headers ?? {}
   }
 }
 
@@ -60,6 +64,15 @@ export function validationProblem(errors: FieldError[], detail?: string): Proble
 /** Shorthand for a single bad field. */
 export function fieldProblem(field: string, message: string, hint: string): ProblemError {
   return validationProblem([{ field, message, hint }], `${field}: ${message}`)
+}
+
+/** A 422 for text PostgreSQL cannot store: a NUL character or a lone UTF-16 surrogate. */
+export function unstorableTextProblem(field: string): ProblemError {
+  return fieldProblem(
+    field,
+    'contains a NUL character (U+0000) or a lone UTF-16 surrogate (half of an emoji), which cannot be stored.',
+    'Remove that character; send binary data as base64 text, and emoji whole.',
+  )
 }
 
 export function notFoundProblem(what: string, detail: string): ProblemError {

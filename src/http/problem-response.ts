@@ -2,11 +2,14 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable.ts'
 import type { AppEnv } from './app-env.ts'
 import { type FieldError, ProblemError, validationProblem } from './problem-error.ts'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 const PROBLEM_TYPE_BASE = 'urn:agent-tool-server:problem:'
+/** RFC 9110 §11.6.1: every 401 names the scheme (and realm) to answer with. */
+export const WWW_AUTHENTICATE = 'Bearer realm="agent-tool-server"'
 
 function render(c: Context<AppEnv>, problem: ProblemError): Response {
   // Extensions first: a member named like a standard one (status, type…) can never replace it.
@@ -23,7 +26,12 @@ function render(c: Context<AppEnv>, problem: ProblemError): Response {
   }
   return new Response(JSON.stringify(body), {
     status: problem.status,
-    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' },
+    headers: {
+      ...(problem.status === 401 ? { 'WWW-Authenticate': WWW_AUTHENTICATE } : {}),
+      ...problem.headers,
+      'Content-Type': PROBLEM_CONTENT_TYPE,
+      'Cache-Control': 'no-store',
+    },
   })
 }
 
@@ -53,9 +61,28 @@ function fromHttpException(err: HTTPException): ProblemError {
   })
 }
 
+/**
+ * 503, not 500: nothing is wrong with the request, and a transaction cut off by the outage rolled
+ * back, so the caller may send the same request again (creates are idempotent).
+ */
+function databaseUnavailable(cause: unknown): ProblemError {
+  return new ProblemError({
+    status: 503,
+    type: 'database-unavailable',
+    title: 'Database unavailable',
+    detail: `The server cannot reach its database right now, so nothing was stored or changed. This is temporary: send the same request again in ${DATABASE_RETRY_AFTER_SECONDS} seconds or so.`,
+    headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+    cause,
+  })
+}
+
 export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof ProblemError) return render(c, err)
   if (err instanceof HTTPException) return render(c, fromHttpException(err))
+  if (isDatabaseUnavailable(err)) {
+    c.get('log').warn({ err: { message: err.message } }, 'database unavailable; answered 503')
+    return render(c, databaseUnavailable(err))
+  }
   // Unknown failure: full details to the log, nothing internal to the caller.
   c.get('log').error({ err }, 'unhandled error')
   return render(

@@ -2,7 +2,7 @@
  * One HTTP exchange as an undici dispatch handler: it keeps the status, the headers and at most
  * `limit` body bytes, and settles one promise. This is the webhook hot path: `Agent.request` wraps
  * every response in a Readable stream, an async resource and an abort-signal listener, ~18 % of a
- * call's CPU (PROJECT_INFO.md → Decisions); a handler collecting into an array costs none of that.
+ * call's CPU (docs/performance.md); a handler collecting into an array costs none of that.
  */
 import type { Dispatcher } from 'undici'
 

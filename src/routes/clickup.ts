@@ -115,14 +115,21 @@ const receiveWebhookRoute = createRoute({
   operationId: 'receiveClickUpWebhook',
   summary: 'ClickUp webhook delivery',
   description:
-    'Called by ClickUp. Verifies X-Signature (hex HMAC-SHA256 of the raw body), stores the event (duplicates change nothing) and queues its processing; answers 200 at once.',
+    'Called by ClickUp. Verifies X-Signature (hex HMAC-SHA256 of the raw body), stores the event (duplicates change nothing) and queues its processing; answers 200 at once. A signed delivery that cannot be used (not JSON, no task id…) is stored as rejected with the reason and still answered 200: ClickUp counts other answers toward suspending the webhook.',
   request: {
     headers: z.object({ 'x-signature': z.string().optional() }),
   },
   responses: {
     200: json(
-      z.object({ accepted: z.number(), duplicate: z.boolean() }),
-      'Stored (or a duplicate)',
+      z.object({
+        accepted: z.number(),
+        duplicate: z.boolean(),
+        rejected: z
+          .string()
+          .optional()
+          .openapi({ description: 'Why the delivery could not be used (stored as rejected).' }),
+      }),
+      'Stored (or a duplicate, or stored as rejected)',
     ),
     401: problem('Missing or wrong signature'),
   },

@@ -165,6 +165,47 @@ describe('webhook prepare', () => {
     )
   })
 
+  it('refuses header values HTTP cannot carry at create and update, never echoing the value', async () => {
+    const url = `${receiver.url}/x`
+    const current = await action.prepare({ url, headers: '{"X-Key":"ok"}' })
+    for (const value of [
+      'tök€n-secret',
+      'emoji-secret-😀',
+      'line\\r\\nInjected: 1',
+      'tab\\u0007bell',
+    ]) {
+      const headers = `{"X-Key":"${value}"}`
+      for (const call of [
+        action.prepare({ url, headers }),
+        action.prepareUpdate({ headers }, current),
+      ]) {
+        await assert.rejects(call, (err: unknown) => {
+          assert.ok(err instanceof ProblemError)
+          assert.equal(err.status, 422)
+          assert.equal(err.errors?.[0]?.field, 'headers')
+          assert.match(err.errors?.[0]?.message ?? '', /X-Key/)
+          assert.doesNotMatch(
+            JSON.stringify({ ...err, detail: err.detail }),
+            /secret|Injected|bell/,
+          )
+          return true
+        })
+      }
+    }
+    // Latin-1 (what HTTP/1.1 can carry) stays allowed.
+    const latin = await action.prepare({ url, headers: '{"X-Name":"José Ñandú"}' })
+    assert.equal(latin.secrets.headers['X-Name'], 'José Ñandú')
+  })
+
+  it('sends a Latin-1 header value as the receiver can read it', async () => {
+    const prepared = await action.prepare({
+      url: `${receiver.url}/latin`,
+      headers: '{"X-Name":"Ñandú"}',
+    })
+    const result = await action.execute(prepared, context())
+    assert.equal(result.ok, true, result.errorMessage)
+  })
+
   it('updates only the given fields and keeps secret values when headers are not sent', async () => {
     const current = await action.prepare({
       url: `${receiver.url}/a`,

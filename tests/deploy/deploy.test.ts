@@ -261,6 +261,77 @@ describe('environment variables', () => {
     )
   })
 
+  it('every value .env.example sets is the default src/config.ts uses', () => {
+    const example = parseDotEnv(read('.env.example'))
+    const set = Object.fromEntries(
+      Object.entries(example).filter(([key, value]) => known.includes(key) && value !== ''),
+    )
+    const keys = { API_KEYS: `ops:${'k'.repeat(32)}` }
+    assert.deepEqual(loadConfig({ ...set, ...keys }), loadConfig(keys))
+  })
+
+  it('every default a comment in .env.example states is the value set beside it', () => {
+    const stated: { keys: [string, string][]; comment: string }[] = []
+    let comment: string[] = []
+    let keysOfBlock: [string, string][] = []
+    for (const line of `${read('.env.example')}\n#`.split('\n')) {
+      if (line.startsWith('#')) {
+        if (keysOfBlock.length > 0) stated.push({ keys: keysOfBlock, comment: comment.join(' ') })
+        if (keysOfBlock.length > 0) comment = []
+        keysOfBlock = []
+        comment.push(line.slice(1).trim())
+      } else if (/^[A-Z_]+=/.test(line)) {
+        const eq = line.indexOf('=')
+        keysOfBlock.push([line.slice(0, eq), line.slice(eq + 1)])
+      }
+    }
+    let checked = 0
+    for (const { keys: pairs, comment: text } of stated) {
+      // The last "Default …." of the comment ("Default attempt timeout…" opens some).
+      const match = [...text.matchAll(/\bDefaults? (.+?)\.(?:\s|$)/g)].at(-1)
+      const values = pairs.filter(([, value]) => value !== '')
+      if (!match || values.length === 0) continue
+      const defaults = (match[1] as string)
+        .replace(/\s*\([^)]*\)/g, '')
+        .split(/,\s*|\s+and\s+/)
+        .map((d) => d.trim())
+      if (defaults.length !== pairs.length) continue
+      pairs.forEach(([key, value], i) => {
+        if (value !== '') assert.equal(value, defaults[i], `${key}: "${text}"`)
+      })
+      checked += 1
+    }
+    assert.ok(checked >= 20, `${checked} stated defaults checked`)
+  })
+
+  it("README's .env steps, run on a copy of .env.example, set each variable once and in place", async () => {
+    const readme = read('README.md')
+    const edits = readme
+      .split('\n')
+      .filter((line) => /^\s*sed -i "s\/\^[A-Z_]+=/.test(line))
+      .map((line) => line.trim().replace(/\s+#.*$/, ''))
+    assert.ok(edits.length >= 3, edits.join('\n'))
+    const dir = await mkdtemp(path.join(tmpdir(), 'ats-readme-env-'))
+    try {
+      const { execFileSync } = await import('node:child_process')
+      execFileSync('cp', [path.join(ROOT, '.env.example'), path.join(dir, '.env')])
+      for (const edit of edits) execFileSync('bash', ['-c', edit], { cwd: dir })
+      const text = readFileSync(path.join(dir, '.env'), 'utf8')
+      for (const name of ['API_KEYS', 'POSTGRES_PASSWORD', 'AGENT_TOOL_SERVER_PORT']) {
+        assert.equal(text.match(new RegExp(`^${name}=`, 'gm'))?.length, 1, `${name} once`)
+      }
+      const env = parseDotEnv(text)
+      assert.match(env.API_KEYS ?? '', /^dify:[0-9a-f]{64}$/)
+      assert.match(env.POSTGRES_PASSWORD ?? '', /^[0-9a-f]{48}$/)
+      // The scaling step keeps the range in .env, so every later `docker compose up` has it.
+      assert.equal(env.AGENT_TOOL_SERVER_PORT, '8787-8789')
+      const scaled = loadCompose(BASE, env)
+      assert.deepEqual(validateCompose(scaled), [])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('the README configuration table names every variable src/config.ts reads', () => {
     const readme = read('README.md')
     assert.deepEqual(

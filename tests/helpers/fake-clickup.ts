@@ -16,6 +16,8 @@ export interface FakeTask {
   start_date?: string | null
   description?: string
   archived?: boolean
+  /** Unix ms of the last change; setTask stamps it (as ClickUp's date_updated). */
+  updated_ms?: number
 }
 
 export interface FakeRequest {
@@ -39,6 +41,11 @@ export interface FakeClickUp {
   rateLimit(times: number, resetInSeconds?: number): void
   /** Every request to a path starting with this answers the status (until cleared with null). */
   failPath(prefix: string | null, status?: number): void
+  /**
+   * Requests to a path starting with this are answered `ms` later (until cleared with null), with
+   * what was true when they arrived: a read that took long and returns an older state.
+   */
+  delayPath(prefix: string | null, ms?: number): void
   setTask(task: FakeTask): void
   close(): Promise<void>
 }
@@ -55,7 +62,7 @@ function taskJson(task: FakeTask) {
     description: task.description ?? '',
     status: { id: 'p1', status: task.status, color: '#7C4DFF', orderindex: 1, type: 'custom' },
     date_created: '1751000000000',
-    date_updated: '1751360400000',
+    date_updated: String(task.updated_ms ?? 1751360400000),
     due_date: task.due_date ?? null,
     start_date: task.start_date ?? null,
     archived: task.archived ?? false,
@@ -75,6 +82,8 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
   let limited = 0
   let resetIn = 1
   let failing: { prefix: string; status: number } | null = null
+  let lastUpdated = 0
+  let delayed: { prefix: string; ms: number } | null = null
 
   /** A status-filtered listing in pages of 2, so tests exercise paging, as ClickUp pages (by 100). */
   function taskPage(query: URLSearchParams, inScope: (task: FakeTask) => boolean) {
@@ -106,9 +115,13 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
         body,
         at: Date.now(),
       })
+      const delayMs = delayed && path.startsWith(delayed.prefix) ? delayed.ms : 0
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers })
-        res.end(JSON.stringify(payload))
+        const text = JSON.stringify(payload)
+        setTimeout(() => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers })
+          res.end(text)
+        }, delayMs)
       }
       if (req.headers.authorization !== token) {
         return send(401, { err: 'Token invalid', ECODE: 'OAUTH_025' })
@@ -135,6 +148,8 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
         if (!task) return send(404, { err: 'Task not found, deleted', ECODE: 'ITEM_013' })
         if (req.method === 'PUT') {
           if (typeof body?.status === 'string') task.status = body.status
+          lastUpdated = Math.max(Date.now(), lastUpdated + 1)
+          task.updated_ms = lastUpdated
           return send(200, taskJson(task))
         }
         return send(200, taskJson(task))
@@ -166,6 +181,14 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
           200,
           taskPage(url.searchParams, () => true),
         )
+      }
+      match = /^\/webhook\/([^/]+)$/.exec(path)
+      if (match && req.method === 'DELETE') {
+        const id = decodeURIComponent(match[1] as string)
+        const index = webhooks.findIndex((w) => w.id === id)
+        if (index < 0) return send(404, { err: 'Webhook not found', ECODE: 'OAUTH_056' })
+        webhooks.splice(index, 1)
+        return send(200, {})
       }
       match = /^\/team\/([^/]+)\/webhook$/.exec(path)
       if (match) {
@@ -213,8 +236,13 @@ export async function startFakeClickUp(token = 'pk_test_token_123'): Promise<Fak
     failPath(prefix, status = 500) {
       failing = prefix === null ? null : { prefix, status }
     },
+    delayPath(prefix, ms = 1_000) {
+      delayed = prefix === null ? null : { prefix, ms }
+    },
     setTask(task) {
-      tasks.set(task.id, task)
+      // Strictly increasing, as ClickUp's date_updated is for successive changes.
+      lastUpdated = Math.max(Date.now(), lastUpdated + 1)
+      tasks.set(task.id, { ...task, updated_ms: task.updated_ms ?? lastUpdated })
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -47,6 +47,15 @@ describe('requireApiKey on tool routes', () => {
     assert.match((await readJson(basic)).detail, /Bearer scheme/)
   })
 
+  it('names the Bearer scheme and realm in WWW-Authenticate on every 401 (RFC 9110)', async () => {
+    const { app } = buildTestApp()
+    for (const headers of [{}, { Authorization: 'Bearer nope-nope-nope-nope' }]) {
+      const res = await app.request('/time', { headers })
+      assert.equal(res.status, 401)
+      assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="agent-tool-server"')
+    }
+  })
+
   it('lets a valid key through and logs its name, never the key', async () => {
     const { app, logs } = buildTestApp()
     const res = await app.request('/time', { headers: authHeader })

@@ -109,8 +109,8 @@ describe('the operations document', () => {
 
   it('is shown by the docs page together with the tools document', async () => {
     const { app } = await documents()
-    const html = await (await app.request('/docs')).text()
-    assert.match(html, /\/openapi\.json/)
-    assert.match(html, /\/openapi\/ops\.json/)
+    const script = await (await app.request('/docs/init.js')).text()
+    assert.match(script, /\/openapi\.json/)
+    assert.match(script, /\/openapi\/ops\.json/)
   })
 })

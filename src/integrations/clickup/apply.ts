@@ -8,6 +8,7 @@ import type { EventJobData } from './queues.ts'
 import * as repo from './repository.ts'
 import { planRun, type RunPlan, sameStatus } from './rules.ts'
 import { scheduleFor } from './schedule-job.ts'
+import { queueTaskComment } from './writeback.ts'
 
 export type Applied = 'created' | 'updated' | 'cancelled' | 'unchanged' | 'skipped' | 'ignored'
 
@@ -20,6 +21,7 @@ export interface ApplyContext {
 
 /** One (rule, task) pair being applied: its stored link (or a fresh one), its job and how to save. */
 interface Pair {
+  tx: Queryable
   rule: repo.RuleRecord
   task: ClickUpTask | null
   link: repo.LinkRecord
@@ -45,7 +47,14 @@ const newLink = (ruleId: string, taskId: string): repo.LinkRecord => ({
   runKey: null,
   lastEventAt: null,
   lastNote: null,
+  taskUpdatedMs: null,
 })
+
+/** The task's date_updated in ms, or null when absent (a deleted task, or one without it). */
+function taskVersion(task: ClickUpTask | null): number | null {
+  const ms = Number(task?.date_updated ?? Number.NaN)
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : null
+}
 
 /** The queue handler for one webhook event. */
 export async function processEvent(svc: ClickUpContext, data: EventJobData) {
@@ -54,16 +63,21 @@ export async function processEvent(svc: ClickUpContext, data: EventJobData) {
   svc.logger.debug({ task_id: data.task_id, event: data.event, results }, 'ClickUp event applied')
 }
 
-/** Re-reads the task (unless known) and applies it to every rule, under a per-task lock. */
+/**
+ * Re-reads the task (unless known), then applies it to every rule under a per-task lock. The read
+ * comes first, outside the transaction: a ClickUp call, with its rate-limit waits, must not hold a
+ * connection, a transaction and the task's lock. Two workers can then apply two reads of one task
+ * in either order; the task's own date_updated tells the older one, which is ignored (applyRule).
+ */
 export async function applyTask(
   svc: ClickUpContext,
   taskId: string,
   ctx: ApplyContext,
   known?: ClickUpTask | null,
 ) {
+  const task = known !== undefined ? known : await svc.client.getTask(taskId)
   return withTransaction(svc.pool, async (tx) => {
     await repo.lockTask(tx, taskId)
-    const task = known !== undefined ? known : await svc.client.getTask(taskId)
     const results: Applied[] = []
     for (const rule of await repo.listRules(tx)) {
       results.push(await applyRule(svc, tx, rule, taskId, task, ctx))
@@ -98,11 +112,16 @@ async function applyRule(
   if (!(await repo.lockRule(tx, rule.id, 'share'))) return 'skipped'
   const stored = await repo.findLink(tx, rule.id, taskId)
   if (!ctx.force && stored?.lastEventAt && stored.lastEventAt > ctx.eventAt) return 'ignored'
+  const version = taskVersion(task)
+  // A read older than one already applied (another worker read the task later and got here first).
+  if (version !== null && stored?.taskUpdatedMs != null && version < stored.taskUpdatedMs) {
+    return 'ignored'
+  }
   const job = stored?.jobId ? await findJob(svc.pool, stored.jobId) : null
   const link = stored ?? newLink(rule.id, taskId)
   const save = (patch: Partial<repo.LinkRecord>) =>
-    repo.saveLink(tx, { ...link, lastEventAt: ctx.eventAt, ...patch })
-  const pair: Pair = { rule, task, link, job, save }
+    repo.saveLink(tx, { ...link, lastEventAt: ctx.eventAt, taskUpdatedMs: version, ...patch })
+  const pair: Pair = { tx, rule, task, link, job, save }
 
   if (!task || !taskMatches(rule, task)) return stored ? leaveTrigger(svc, pair) : 'skipped'
   const plan = planRun(rule, task, svc.clock.now())
@@ -126,6 +145,10 @@ async function scheduleNew(
 ): Promise<Applied> {
   const seq = pair.job ? pair.link.seq + 1 : pair.link.seq
   const created = await scheduleFor(svc, pair.rule, task, plan.at, seq)
+  // Said once per new reason, not on every event of the task.
+  if (!created.jobId && created.note !== pair.link.lastNote) {
+    await reportUnschedulable(svc, pair, task, created.note)
+  }
   await pair.save({
     jobId: created.jobId ?? pair.link.jobId,
     seq,
@@ -133,6 +156,27 @@ async function scheduleNew(
     lastNote: created.note,
   })
   return created.jobId ? 'created' : 'skipped'
+}
+
+/**
+ * A rule that cannot make a job for the task (its fields, filled in, are refused: a URL the SSRF
+ * policy blocks, a header value that cannot be sent…) says so in the log and on the task, where the
+ * person waiting for the job looks. The comment is queued in this transaction and posted after it.
+ */
+async function reportUnschedulable(
+  svc: ClickUpContext,
+  pair: Pair,
+  task: ClickUpTask,
+  note: string,
+): Promise<void> {
+  svc.logger.warn(
+    { rule_id: pair.rule.id, task_id: task.id, reason: note },
+    'ClickUp rule could not schedule a job for the task; told the task in a comment',
+  )
+  await queueTaskComment(svc, pair.tx, {
+    task_id: task.id,
+    comment: `Rule "${pair.rule.name}" could not schedule its job for this task: ${note.replace(/^could not schedule: /, '')} Fix the rule (PATCH /clickup/rules/${pair.rule.id}) or the task: the next change of the task, or the next reconciliation, schedules it.`,
+  })
 }
 
 /**

@@ -1,13 +1,16 @@
 /**
  * ClickUp API v2 client (plain fetch: the URL is the operator's CLICKUP_API_URL, never an agent's).
- * The personal token goes in `Authorization` without Bearer. A 429 waits until X-RateLimit-Reset and
- * tries again, however often it takes: a rate-limited call is delayed, never dropped.
+ * The personal token goes in `Authorization` without Bearer. Rate limits are waited out, but only so
+ * long per call: a 429 (or a shared budget that is empty, see rate-budget.ts) waits until the reset
+ * when that is within the call's wait budget, and otherwise fails the call with status 429. Queue
+ * work is then retried later by pg-boss; an operator's request gets a 424.
  */
 import type { Logger } from '../../logger.ts'
+import type { RateBudget } from './rate-budget.ts'
 
 const REQUEST_TIMEOUT_MS = 15_000
-/** One wait for a rate-limit reset is capped (a wrong header cannot park a worker for hours). */
-const MAX_RATE_LIMIT_WAIT_MS = 65_000
+/** Total time one call may spend waiting for rate-limit resets (ClickUp's window is a minute). */
+export const MAX_RATE_LIMIT_WAIT_MS = 65_000
 const MIN_RATE_LIMIT_WAIT_MS = 250
 
 export class ClickUpError extends Error {
@@ -32,6 +35,8 @@ export interface ClickUpTask {
   start_date?: string | number | null
   archived?: boolean
   list?: { id: string | number } | null
+  /** Unix ms (as text) of the task's last change: tells an older read of it from a newer one. */
+  date_updated?: string | number | null
 }
 
 export interface ClickUpWebhook {
@@ -52,8 +57,11 @@ export interface ClickUpClientOptions {
   logger: Logger
   /** Aborts rate-limit waits (shutdown). */
   signal?: AbortSignal
-  /** Tests shorten nothing here; they answer 429 with a reset a second away. */
   timeoutMs?: number
+  /** The rate limit shared with the other replicas; without one, only 429s are waited out. */
+  budget?: RateBudget
+  /** Total wait for rate limits per call (default MAX_RATE_LIMIT_WAIT_MS). */
+  maxRateLimitWaitMs?: number
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -71,19 +79,45 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
-/** X-RateLimit-Reset is a Unix timestamp (seconds; milliseconds tolerated). */
+/** X-RateLimit-Reset is a Unix timestamp (seconds; milliseconds tolerated); 5 s when absent. */
 export function rateLimitWaitMs(reset: string | null, nowMs: number): number {
   const value = Number(reset)
   if (!reset || !Number.isFinite(value)) return 5_000
   const resetMs = value > 1e12 ? value : value * 1000
-  return Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(MIN_RATE_LIMIT_WAIT_MS, resetMs - nowMs))
+  return Math.max(MIN_RATE_LIMIT_WAIT_MS, resetMs - nowMs)
+}
+
+function rateLimited(path: string, waitMs: number, waitedMs: number): ClickUpError {
+  return new ClickUpError(
+    `ClickUp rate limit for ${path.split('?')[0]}: the next request is allowed in ${Math.ceil(waitMs / 1000)} s, past this call's wait budget (${Math.round(waitedMs / 1000)} s waited already)`,
+    429,
+    'RATE_LIMITED',
+  )
 }
 
 export function createClickUpClient(options: ClickUpClientOptions) {
   const base = options.apiUrl.replace(/\/+$/, '')
 
+  const maxWaitMs = options.maxRateLimitWaitMs ?? MAX_RATE_LIMIT_WAIT_MS
+
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let waitedMs = 0
+    /** Sleeps `waitMs` if the call's budget allows, else fails the call as rate-limited. */
+    const waitOut = async (waitMs: number) => {
+      if (waitedMs + waitMs > maxWaitMs) throw rateLimited(path, waitMs, waitedMs)
+      options.logger.warn(
+        { path: path.split('?')[0], wait_ms: waitMs },
+        'ClickUp rate limit reached; waiting',
+      )
+      await sleep(waitMs, options.signal)
+      waitedMs += waitMs
+    }
     for (;;) {
+      const budgetWaitMs = (await options.budget?.take()) ?? 0
+      if (budgetWaitMs > 0) {
+        await waitOut(Math.max(MIN_RATE_LIMIT_WAIT_MS, budgetWaitMs))
+        continue
+      }
       let response: Response
       try {
         response = await fetch(`${base}${path}`, {
@@ -98,11 +132,10 @@ export function createClickUpClient(options: ClickUpClientOptions) {
       } catch (err) {
         throw new ClickUpError(`ClickUp unreachable: ${(err as Error).message}`, null)
       }
+      await options.budget?.record(response.status, response.headers)
       if (response.status === 429) {
         await response.body?.cancel()
-        const waitMs = rateLimitWaitMs(response.headers.get('x-ratelimit-reset'), Date.now())
-        options.logger.warn({ path, wait_ms: waitMs }, 'ClickUp rate limit reached; waiting')
-        await sleep(waitMs, options.signal)
+        await waitOut(rateLimitWaitMs(response.headers.get('x-ratelimit-reset'), Date.now()))
         continue
       }
       const text = await response.text()
@@ -174,6 +207,9 @@ export function createClickUpClient(options: ClickUpClientOptions) {
         `/team/${encodeURIComponent(teamId)}/webhook`,
         body,
       )
+    },
+    deleteWebhook(webhookId: string) {
+      return request<Record<string, never>>('DELETE', `/webhook/${encodeURIComponent(webhookId)}`)
     },
     listWebhooks(teamId: string) {
       return request<{ webhooks: ClickUpWebhook[] }>(

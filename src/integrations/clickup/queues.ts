@@ -15,8 +15,17 @@ export interface EventJobData {
   status_to: string | null
 }
 
-export interface WritebackJobData {
+/** A job's final outcome, to be written back to its task as a comment and maybe a status. */
+export interface OutcomeWriteback {
   job_id: string
   status: 'succeeded' | 'failed'
   error: string | null
 }
+
+/** A comment for a task that has no job to report on (e.g. its rule could not schedule one). */
+export interface TaskComment {
+  task_id: string
+  comment: string
+}
+
+export type WritebackJobData = OutcomeWriteback | TaskComment

@@ -2,6 +2,7 @@
 import { type Applied, type ApplyContext, applyLocked } from './apply.ts'
 import type { ClickUpTask } from './client.ts'
 import type { ClickUpContext } from './context.ts'
+import * as inbox from './inbox-repository.ts'
 import * as repo from './repository.ts'
 import { webhookProblems } from './webhooks.ts'
 
@@ -26,7 +27,7 @@ export async function reconcile(svc: ClickUpContext) {
     const seen = await reconcileListed(svc, rule, ctx, counts)
     await reconcileLinked(svc, rule, ctx, counts, seen)
   }
-  const pruned = await repo.pruneEvents(svc.pool, new Date(now.getTime() - EVENT_RETENTION_MS))
+  const pruned = await inbox.pruneEvents(svc.pool, new Date(now.getTime() - EVENT_RETENTION_MS))
   const result = {
     webhook_problems: await webhookProblems(svc),
     events_pruned: pruned,

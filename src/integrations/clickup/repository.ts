@@ -1,4 +1,4 @@
-/** All SQL for the ClickUp tables: rules, registered webhooks, the event inbox and (rule, task) links. */
+/** SQL for the ClickUp tables: rules, registered webhooks and (rule, task) links (the inbox: inbox-repository.ts). */
 import type { Queryable } from '../../db/pool.ts'
 
 export type RunAtField = 'due_date' | 'start_date' | 'now'
@@ -174,43 +174,6 @@ export async function webhookSecrets(db: Queryable): Promise<string[]> {
   return result.rows.map((row) => row.secret)
 }
 
-// --- event inbox ---
-
-export interface InboxItem {
-  historyId: string
-  event: string
-  taskId: string
-  webhookId: string | null
-  eventAt: Date | null
-  payload: unknown
-}
-
-/** Inserts the items not seen before and returns their history ids (a re-delivery returns none). */
-export async function insertEvents(db: Queryable, items: readonly InboxItem[]): Promise<string[]> {
-  if (items.length === 0) return []
-  const result = await db.query<{ history_id: string }>(
-    `insert into clickup_events (history_id, event, task_id, webhook_id, event_at, payload)
-     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
-     on conflict (history_id) do nothing
-     returning history_id`,
-    [
-      items.map((i) => i.historyId),
-      items.map((i) => i.event),
-      items.map((i) => i.taskId),
-      items.map((i) => i.webhookId),
-      items.map((i) => i.eventAt),
-      items.map((i) => JSON.stringify(i.payload)),
-    ],
-  )
-  return result.rows.map((row) => row.history_id)
-}
-
-/** Deletes inbox rows older than `before` (their only use, deduplicating re-deliveries, is long past). */
-export async function pruneEvents(db: Queryable, before: Date): Promise<number> {
-  const result = await db.query('delete from clickup_events where received_at < $1', [before])
-  return result.rowCount ?? 0
-}
-
 // --- (rule, task) links ---
 
 export interface LinkRecord {
@@ -221,6 +184,8 @@ export interface LinkRecord {
   runKey: string | null
   lastEventAt: Date | null
   lastNote: string | null
+  /** The task's date_updated (ms) of the newest read applied; an older read is stale. */
+  taskUpdatedMs: number | null
 }
 
 function mapLink(row: Row): LinkRecord {
@@ -232,10 +197,12 @@ function mapLink(row: Row): LinkRecord {
     runKey: (row.run_key as string | null) ?? null,
     lastEventAt: (row.last_event_at as Date | null) ?? null,
     lastNote: (row.last_note as string | null) ?? null,
+    taskUpdatedMs: row.task_updated_ms === null ? null : Number(row.task_updated_ms),
   }
 }
 
-const LINK_COLUMNS = 'rule_id, task_id, job_id, seq, run_key, last_event_at, last_note'
+const LINK_COLUMNS =
+  'rule_id, task_id, job_id, seq, run_key, last_event_at, last_note, task_updated_ms'
 
 export async function findLink(
   db: Queryable,
@@ -268,7 +235,8 @@ export async function listLinksOfTask(db: Queryable, taskId: string): Promise<Li
 /** Links of a rule whose job is still scheduled or paused. */
 export async function listActiveLinks(db: Queryable, ruleId: string): Promise<LinkRecord[]> {
   const result = await db.query(
-    `select l.rule_id, l.task_id, l.job_id, l.seq, l.run_key, l.last_event_at, l.last_note
+    `select l.rule_id, l.task_id, l.job_id, l.seq, l.run_key, l.last_event_at, l.last_note,
+            l.task_updated_ms
        from clickup_rule_tasks l join scheduled_jobs j on j.id = l.job_id
       where l.rule_id = $1 and j.status in ('scheduled', 'paused')`,
     [ruleId],
@@ -278,13 +246,25 @@ export async function listActiveLinks(db: Queryable, ruleId: string): Promise<Li
 
 export async function saveLink(db: Queryable, link: LinkRecord): Promise<void> {
   await db.query(
-    `insert into clickup_rule_tasks (rule_id, task_id, job_id, seq, run_key, last_event_at, last_note)
-     values ($1, $2, $3, $4, $5, $6, $7)
+    `insert into clickup_rule_tasks (rule_id, task_id, job_id, seq, run_key, last_event_at, last_note,
+       task_updated_ms)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)
      on conflict (rule_id, task_id) do update set job_id = excluded.job_id, seq = excluded.seq,
        run_key = excluded.run_key,
        last_event_at = greatest(clickup_rule_tasks.last_event_at, excluded.last_event_at),
-       last_note = excluded.last_note, updated_at = now()`,
-    [link.ruleId, link.taskId, link.jobId, link.seq, link.runKey, link.lastEventAt, link.lastNote],
+       last_note = excluded.last_note,
+       task_updated_ms = greatest(clickup_rule_tasks.task_updated_ms, excluded.task_updated_ms),
+       updated_at = now()`,
+    [
+      link.ruleId,
+      link.taskId,
+      link.jobId,
+      link.seq,
+      link.runKey,
+      link.lastEventAt,
+      link.lastNote,
+      link.taskUpdatedMs,
+    ],
   )
 }
 

@@ -3,12 +3,24 @@ import { withTransaction } from '../../db/pool.ts'
 import { notFoundProblem } from '../../http/problem-error.ts'
 import type { ClickUpContext } from './context.ts'
 import * as repo from './repository.ts'
-import { parseRuleInput, ruleToInput } from './rules.ts'
+import { checkRuleAction, parseRuleInput, ruleToInput } from './rules.ts'
 
-function ruleView(rule: repo.RuleRecord) {
+/**
+ * The rule as the ops API shows it. Secret action fields (webhook `headers`) are write-only, like a
+ * webhook job's: the view names the headers but never shows their values.
+ */
+function ruleView(svc: ClickUpContext, rule: repo.RuleRecord) {
+  const fields = ruleToInput(rule)
+  const secretFields = svc.registry.get(rule.action)?.secretFields ?? {}
+  for (const [field, describe] of Object.entries(secretFields)) {
+    if (fields[field] === undefined) continue
+    const shown = describe(fields[field])
+    delete fields[field]
+    Object.assign(fields, shown)
+  }
   return {
     id: rule.id,
-    ...ruleToInput(rule),
+    ...fields,
     created_at: rule.createdAt.toISOString(),
     updated_at: rule.updatedAt.toISOString(),
   }
@@ -25,16 +37,17 @@ async function loadRule(svc: ClickUpContext, id: string) {
 }
 
 export async function listRules(svc: ClickUpContext) {
-  return { rules: (await repo.listRules(svc.pool)).map(ruleView) }
+  return { rules: (await repo.listRules(svc.pool)).map((rule) => ruleView(svc, rule)) }
 }
 
 export async function getRule(svc: ClickUpContext, id: string) {
-  return ruleView(await loadRule(svc, id))
+  return ruleView(svc, await loadRule(svc, id))
 }
 
 export async function createRule(svc: ClickUpContext, input: Record<string, unknown>) {
   const rule = parseRuleInput(svc.registry, input)
-  return ruleView(await repo.insertRule(svc.pool, rule))
+  await checkRuleAction(svc.registry, rule)
+  return ruleView(svc, await repo.insertRule(svc.pool, rule))
 }
 
 export async function updateRule(svc: ClickUpContext, id: string, input: Record<string, unknown>) {
@@ -46,9 +59,10 @@ export async function updateRule(svc: ClickUpContext, id: string, input: Record<
     for (const key of Object.keys(current.actionFields)) if (!(key in input)) delete merged[key]
   }
   const rule = parseRuleInput(svc.registry, merged, current.id)
+  await checkRuleAction(svc.registry, rule)
   const saved = await repo.replaceRule(svc.pool, rule)
   if (!saved) throw notFoundProblem('Rule', `ClickUp rule "${id}" was deleted meanwhile.`)
-  return ruleView(saved)
+  return ruleView(svc, saved)
 }
 
 /**

@@ -1,11 +1,14 @@
 /** Rules: validating operator input, rendering {{task.*}} templates and working out a job's run time. */
 import { randomUUID } from 'node:crypto'
 import type { ActionRegistry } from '../../actions/registry.ts'
+import { toStorableText } from '../../db/storable-text.ts'
 import { type FieldError, validationProblem } from '../../http/problem-error.ts'
 import { parseSignedDuration } from '../../scheduler/timing/index.ts'
 import type { ClickUpTask } from './client.ts'
 import type { NewRule, RuleRecord, RunAtField } from './repository.ts'
 
+/** 9999-12-31T23:59:59.999Z: a later "date" is not one ClickUp could have set. */
+const MAX_DATE_MS = 253_402_300_799_999
 export const RUN_AT_FIELDS: readonly RunAtField[] = ['due_date', 'start_date', 'now']
 const RULE_OWN_FIELDS = [
   'name',
@@ -128,10 +131,32 @@ export function parseRuleInput(
   }
 }
 
+/** Stand-in task values for checking a rule's fields before any task exists. */
+const SAMPLE_TASK: ClickUpTask = {
+  id: '86c0abcd',
+  name: 'Sample task',
+  url: 'https://app.clickup.com/t/86c0abcd',
+  text_content: 'Sample description',
+  status: { status: 'scheduled' },
+  due_date: String(Date.UTC(2030, 0, 1, 9)),
+}
+
+/**
+ * Checks the rule's action fields as the action will when a task fires it (the webhook URL against
+ * the SSRF policy, header values that can be sent…), with {{task.*}} filled in by sample values, so
+ * a rule that could never produce a job is refused now (422) instead of failing silently later.
+ */
+export async function checkRuleAction(registry: ActionRegistry, rule: NewRule): Promise<void> {
+  const action = registry.get(rule.action)
+  if (!action?.checkInput) return
+  await action.checkInput(renderFields(rule.actionFields, taskVariables(SAMPLE_TASK)))
+}
+
+/** A task date (Unix ms as text or number), or null when absent or not a time JavaScript can hold. */
 export function taskDate(value: string | number | null | undefined): number | null {
   if (value === null || value === undefined || value === '') return null
   const ms = Number(value)
-  return Number.isFinite(ms) ? ms : null
+  return Number.isSafeInteger(ms) && ms >= 0 && ms <= MAX_DATE_MS ? ms : null
 }
 
 export type RunPlan = { ok: true; at: Date; runKey: string } | { ok: false; reason: string }
@@ -153,14 +178,16 @@ export function planRun(rule: RuleRecord, task: ClickUpTask, now: Date): RunPlan
   return { ok: true, at, runKey: `${rule.runAtField}:${dateMs}:${rule.offsetMs}` }
 }
 
+/** Template values of a task; text ClickUp sent that PostgreSQL cannot store is replaced. */
 export function taskVariables(task: ClickUpTask): Record<string, string> {
   const due = taskDate(task.due_date)
+  const text = (value: unknown) => toStorableText(typeof value === 'string' ? value : '')
   return {
-    'task.id': task.id,
-    'task.name': task.name ?? '',
-    'task.url': task.url ?? `https://app.clickup.com/t/${task.id}`,
-    'task.description': task.text_content ?? task.description ?? '',
-    'task.status': task.status?.status ?? '',
+    'task.id': text(task.id),
+    'task.name': text(task.name),
+    'task.url': text(task.url ?? `https://app.clickup.com/t/${task.id}`),
+    'task.description': text(task.text_content ?? task.description),
+    'task.status': text(task.status?.status),
     'task.due_date': due === null ? '' : new Date(due).toISOString(),
   }
 }

@@ -10,8 +10,10 @@ import { createClickUpClient } from './client.ts'
 import type { ClickUpContext, ClickUpServiceDeps } from './context.ts'
 import { receiveWebhook } from './intake.ts'
 import { createLifecycle } from './lifecycle.ts'
+import { createRateBudget } from './rate-budget.ts'
 import { reconcile } from './reconcile.ts'
 import { createRule, deleteRule, getRule, listRules, updateRule } from './rule-admin.ts'
+import { upstream } from './upstream.ts'
 import { listWebhooks, registerWebhook, type WebhookInput } from './webhooks.ts'
 import { queueAbandonedWritebacks, queueWritebacks } from './writeback.ts'
 
@@ -22,6 +24,7 @@ export function createClickUpService(deps: ClickUpServiceDeps) {
     token: deps.config.apiToken,
     logger: deps.logger,
     signal: stopController.signal,
+    budget: createRateBudget(deps.pool, deps.config.apiToken, deps.logger),
   })
   const svc: ClickUpContext = { ...deps, client }
   const { start, stop } = createLifecycle(svc, stopController)
@@ -32,7 +35,8 @@ export function createClickUpService(deps: ClickUpServiceDeps) {
       queueWritebacks(svc, tx, finished),
     queueAbandonedWritebacks: (tx: Queryable, closed: readonly AbandonedAttempt[]) =>
       queueAbandonedWritebacks(svc, tx, closed),
-    reconcile: () => reconcile(svc),
+    /** Inline (POST /clickup/reconcile): a ClickUp failure is the documented 424. */
+    reconcile: () => upstream(() => reconcile(svc)),
     registerWebhook: (input: WebhookInput) => registerWebhook(svc, input),
     listWebhooks: (teamId: string) => listWebhooks(svc, teamId),
     start,

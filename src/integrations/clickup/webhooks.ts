@@ -3,6 +3,7 @@ import { ProblemError } from '../../http/problem-error.ts'
 import type { ClickUpWebhook } from './client.ts'
 import type { ClickUpContext } from './context.ts'
 import * as repo from './repository.ts'
+import { upstream } from './upstream.ts'
 
 /** Events a webhook registered through this server subscribes to. */
 export const WEBHOOK_EVENTS = [
@@ -38,7 +39,7 @@ export async function registerWebhook(svc: ClickUpContext, input: WebhookInput) 
       detail: `ClickUp created webhook ${created.id} but returned no secret, so its deliveries cannot be verified. Delete it in ClickUp and try again.`,
     })
   }
-  await repo.insertWebhook(svc.pool, {
+  await storeOrWithdraw(svc, {
     id: created.id,
     teamId: input.team_id,
     endpoint,
@@ -53,6 +54,34 @@ export async function registerWebhook(svc: ClickUpContext, input: WebhookInput) 
     events,
     ...location,
     health: created.webhook?.health ?? null,
+  }
+}
+
+/**
+ * Stores the new webhook's secret. If that fails (the database is unreachable), the webhook is
+ * deleted in ClickUp again: left there, it would send deliveries nobody can verify, and the caller
+ * is told to retry anyway. A delete that fails too is logged with the id to delete by hand.
+ */
+async function storeOrWithdraw(
+  svc: ClickUpContext,
+  hook: Parameters<typeof repo.insertWebhook>[1],
+): Promise<void> {
+  try {
+    await repo.insertWebhook(svc.pool, hook)
+  } catch (err) {
+    await svc.client.deleteWebhook(hook.id).then(
+      () =>
+        svc.logger.warn(
+          { webhook_id: hook.id },
+          'ClickUp webhook withdrawn: its secret could not be stored',
+        ),
+      (deleteErr: Error) =>
+        svc.logger.error(
+          { webhook_id: hook.id, err: { message: deleteErr.message } },
+          'ClickUp webhook created but neither stored nor withdrawn: delete it in ClickUp',
+        ),
+    )
+    throw err
   }
 }
 
@@ -88,22 +117,6 @@ export async function listWebhooks(svc: ClickUpContext, teamId: string) {
     missing_in_clickup: stored
       .filter((hook) => !remote.webhooks.some((r) => r.id === hook.id))
       .map((h) => h.id),
-  }
-}
-
-/** A failed ClickUp call as a 424 problem that says what to check. */
-async function upstream<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call()
-  } catch (err) {
-    const status = (err as { status?: number | null }).status ?? null
-    throw new ProblemError({
-      status: 424,
-      type: 'clickup-error',
-      title: 'ClickUp refused or failed',
-      detail: `${(err as Error).message}. ${status === 401 ? 'Check CLICKUP_API_TOKEN.' : 'Check the ids and try again.'}`,
-      cause: err,
-    })
   }
 }
 

@@ -5,8 +5,15 @@ import { type FinishedAttempt, isFinalAttempt } from '../../scheduler/engine/rec
 import { ABANDONED_MESSAGE, type AbandonedAttempt } from '../../scheduler/repository/executions.ts'
 import { findJob } from '../../scheduler/repository/jobs.ts'
 import { ERROR_CLASS } from '../../scheduler/states.ts'
+import { ClickUpError } from './client.ts'
 import { ACTOR, type ClickUpContext } from './context.ts'
-import { QUEUE_RETRY, WRITEBACK_QUEUE, type WritebackJobData } from './queues.ts'
+import {
+  type OutcomeWriteback,
+  QUEUE_RETRY,
+  type TaskComment,
+  WRITEBACK_QUEUE,
+  type WritebackJobData,
+} from './queues.ts'
 import * as repo from './repository.ts'
 import { renderTemplate, taskVariables } from './rules.ts'
 
@@ -84,8 +91,33 @@ function errorText(
   return [errorClass, errorMessage].filter(Boolean).join(': ') || 'unknown error'
 }
 
-/** The queue handler: comments on the task and sets the rule's status for the outcome. */
+/** Queues a comment for a task in `tx`, so it is posted (and retried) once the transaction commits. */
+export async function queueTaskComment(
+  svc: ClickUpContext,
+  tx: Queryable,
+  comment: TaskComment,
+): Promise<void> {
+  await insertWritebacks(svc, tx, [comment])
+}
+
+/** The queue handler: an outcome's comment and status, or a plain comment. */
 export async function writeBack(svc: ClickUpContext, data: WritebackJobData) {
+  if ('comment' in data) return postComment(svc, data)
+  return writeBackOutcome(svc, data)
+}
+
+async function postComment(svc: ClickUpContext, data: TaskComment) {
+  try {
+    await svc.client.comment(data.task_id, data.comment)
+  } catch (err) {
+    // The task was deleted meanwhile: nobody is left to read the comment.
+    if (err instanceof ClickUpError && err.status === 404) return
+    throw err
+  }
+}
+
+/** Comments on the task and sets the rule's status for the outcome. */
+async function writeBackOutcome(svc: ClickUpContext, data: OutcomeWriteback) {
   const link = await repo.findLinkByJob(svc.pool, data.job_id)
   const rule = link ? await repo.findRule(svc.pool, link.ruleId) : null
   const job = await findJob(svc.pool, data.job_id)
