@@ -1,5 +1,6 @@
 /** createApp(deps): the whole HTTP surface, built without a port so tests can call it in process. */
 import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context, Next } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { findDifyCatalog } from './actions/dify.ts'
 import type { ActionRegistry } from './actions/registry.ts'
@@ -83,6 +84,16 @@ function mountRouters(deps: AppDeps, tools: OpenAPIHono<AppEnv>, ops: OpenAPIHon
     ops.route('/', createClickUpRoutes({ clickup: deps.clickup, registry: deps.registry }))
 }
 
+/**
+ * A body over the limit is answered before it is read, so the rest of it is still on the wire:
+ * @hono/node-server drains it for at most 500 ms and then destroys the socket, which a client that
+ * was told "keep-alive" would reuse and fail on. `Connection: close` tells it not to.
+ */
+async function closeAfterOversizedBody(c: Context<AppEnv>, next: Next) {
+  await next()
+  if (c.res.status === 413) c.header('Connection', 'close')
+}
+
 export function createApp(deps: AppDeps) {
   const app = createRouter()
   // Order matters: the id and logger wrap everything, so even a 413 or a 401 is logged with its id.
@@ -93,6 +104,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestId({ logger: deps.logger }))
   app.use('*', accessLog({ metrics: deps.metrics }))
   app.use('*', provideApiKeys(deps.apiKeys))
+  app.use('*', closeAfterOversizedBody)
   app.use(
     '*',
     bodyLimit({

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { type DifyConfig, normaliseDifyApiUrl, parseDifyApps } from './integrations/dify/index.ts'
 import { parseAllowlist } from './outbound/index.ts'
-import { isValidTimezone } from './scheduler/timing/index.ts'
+import { DEFAULT_MAX_AHEAD_DAYS, isValidTimezone } from './scheduler/timing/index.ts'
 
 export const DEFAULT_PORT = 8000
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024
@@ -64,6 +64,8 @@ export interface SchedulerConfig {
   /** false: this replica serves the API only and runs no attempts. */
   workersEnabled: boolean
   minIntervalSeconds: number
+  /** How far ahead run_at, starts_at and delay may reach; beyond one year they get a warning. */
+  maxScheduleAheadDays: number
   idempotencyWindowSeconds: number
   pollIntervalMs: number
   batchSize: number
@@ -141,7 +143,10 @@ const envSchema = z.object({
     emptyToUndefined,
     z
       .string()
-      .refine(isValidTimezone, 'must be an IANA time zone such as UTC or America/Sao_Paulo')
+      .refine(
+        isValidTimezone,
+        'must be an IANA time zone such as UTC or America/Sao_Paulo (not an abbreviation such as EST or CET)',
+      )
       .default('UTC'),
   ),
   LOG_LEVEL: z.preprocess(
@@ -154,6 +159,7 @@ const envSchema = z.object({
   METRICS_REQUIRE_AUTH: booleanFlag(false),
   WORKERS_ENABLED: booleanFlag(true),
   MIN_INTERVAL_SECONDS: integerIn(1, 86_400, DEFAULT_MIN_INTERVAL_SECONDS),
+  MAX_SCHEDULE_AHEAD_DAYS: integerIn(1, 36_500, DEFAULT_MAX_AHEAD_DAYS),
   IDEMPOTENCY_WINDOW_SECONDS: integerIn(0, 86_400, DEFAULT_IDEMPOTENCY_WINDOW_SECONDS),
   SCHEDULER_POLL_INTERVAL_MS: integerIn(50, 60_000, 1_000),
   SCHEDULER_BATCH_SIZE: integerIn(1, 1_000, 500),
@@ -374,6 +380,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     scheduler: Object.freeze({
       workersEnabled: e.WORKERS_ENABLED,
       minIntervalSeconds: e.MIN_INTERVAL_SECONDS,
+      maxScheduleAheadDays: e.MAX_SCHEDULE_AHEAD_DAYS,
       idempotencyWindowSeconds: e.IDEMPOTENCY_WINDOW_SECONDS,
       pollIntervalMs: e.SCHEDULER_POLL_INTERVAL_MS,
       batchSize: e.SCHEDULER_BATCH_SIZE,

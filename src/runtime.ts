@@ -21,6 +21,7 @@ import { createBoss, queueName } from './scheduler/engine/boss.ts'
 import { countDueNotStarted } from './scheduler/engine/boss-backlog.ts'
 import { createEngine, type Engine } from './scheduler/engine/index.ts'
 import { createSchedulerService, type SchedulerService } from './scheduler/service/index.ts'
+import { MS_PER_DAY } from './scheduler/timing/index.ts'
 import type { Clock } from './time/clock.ts'
 
 export const USER_AGENT = 'agent-tool-server/0.1 (+scheduler)'
@@ -166,6 +167,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     settings: {
       defaultTimezone: config.defaultTimezone,
       minIntervalMs: config.scheduler.minIntervalSeconds * 1000,
+      maxAheadMs: config.scheduler.maxScheduleAheadDays * MS_PER_DAY,
       identicalRequestWindowMs: config.scheduler.idempotencyWindowSeconds * 1000,
       defaultTimeoutSeconds: {
         webhook: config.webhook.defaultTimeoutSeconds,

@@ -15,6 +15,22 @@ describe('loadConfig', () => {
     assert.equal(config.bodyLimitBytes, 1024 * 1024)
     assert.equal(config.metricsRequireAuth, false)
     assert.deepEqual(config.apiKeys, [])
+    assert.equal(config.scheduler.maxScheduleAheadDays, 3650)
+  })
+
+  it('reads MAX_SCHEDULE_AHEAD_DAYS and bounds it', () => {
+    assert.equal(loadConfig({ MAX_SCHEDULE_AHEAD_DAYS: '366' }).scheduler.maxScheduleAheadDays, 366)
+    assert.throws(
+      () => loadConfig({ MAX_SCHEDULE_AHEAD_DAYS: '0' }),
+      /MAX_SCHEDULE_AHEAD_DAYS: must be at least 1/,
+    )
+  })
+
+  it('refuses an abbreviated DEFAULT_TIMEZONE such as EST (America/Panama, no DST)', () => {
+    assert.throws(
+      () => loadConfig({ DEFAULT_TIMEZONE: 'EST' }),
+      /DEFAULT_TIMEZONE: must be an IANA time zone .*not an abbreviation/,
+    )
   })
 
   it('listens on 127.0.0.1 only when there are no API keys and HOST is not set', () => {

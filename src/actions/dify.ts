@@ -3,6 +3,7 @@
  * answer. Jobs store the app's name, never its key: the key is looked up in DIFY_APPS at run time.
  */
 import { z } from '@hono/zod-openapi'
+import { requiredText } from '../http/field-messages.ts'
 import { fieldProblem, validationProblem } from '../http/problem-error.ts'
 import {
   checkInputs,
@@ -61,14 +62,17 @@ const given = (value: unknown) =>
   value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '')
 
 const fields = {
-  app: z.string().max(50).openapi({
-    description:
-      'Name of the Dify app to run, exactly as listDifyApps lists it, e.g. "helper". Call listDifyApps first to learn the names, modes and input variables.',
-    example: 'helper',
-  }),
+  app: z
+    .string({ error: requiredText('the name of a Dify app from listDifyApps, e.g. "helper"') })
+    .max(50)
+    .openapi({
+      description:
+        'Name of the Dify app to run, exactly as listDifyApps lists it, e.g. "helper". Call listDifyApps first to learn the names, modes and input variables.',
+      example: 'helper',
+    }),
   inputs: z.string().max(MAX_INPUTS_BYTES).nullish().openapi({
     description:
-      'The app\'s input variables as JSON object text, e.g. {"city":"Lisbon","tone":"short"}. Required variables are listed by listDifyApps. Default {}.',
+      'The app\'s input variables as JSON object text with double quotes, e.g. {"city":"Lisbon","tone":"short"}, at most 64 KB. Required variables are listed by listDifyApps. Default {}.',
     example: '{"city":"Lisbon"}',
   }),
   query: z.string().max(20_000).nullish().openapi({

@@ -1,6 +1,16 @@
-/** Parses the JSON-text fields agents send (Dify passes structured values as strings) with LLM-usable errors. */
+/**
+ * Parses the JSON-text fields agents send (Dify passes structured values as strings) with LLM-usable
+ * errors. Dify turns an object argument into a Python repr ({'a': 'b', 'ok': True}), which is not
+ * JSON: every JSON-text field refuses it and shows the same value as JSON to send instead.
+ */
 import { findUnstorableText } from '../db/storable-text.ts'
 import { fieldProblem, unstorableTextProblem } from '../http/problem-error.ts'
+import { pythonLiteralAsJson } from './python-literal.ts'
+
+export { pythonLiteralAsJson } from './python-literal.ts'
+
+/** Longest converted value shown as the example; a longer one gets the field's generic example. */
+const MAX_EXAMPLE_CHARS = 500
 
 /**
  * Deeper nesting is refused: no form needs it, and PostgreSQL's jsonb parser recurses per level
@@ -51,11 +61,11 @@ function parseObject(field: string, value: unknown, example: string): Record<str
   try {
     parsed = JSON.parse(text)
   } catch {
-    // Dify turns an object argument into a Python repr ({'a': 'b'}), which is not JSON.
-    const looksLikePython = /^\{\s*'/.test(text)
+    const json = pythonLiteralAsJson(text)
+    if (json?.startsWith('{')) throw pythonReprProblem(field, json, example)
     throw fieldProblem(
       field,
-      looksLikePython ? 'looks like a Python dict, not JSON text.' : 'is not valid JSON text.',
+      'is not valid JSON text.',
       `Send a JSON object as text with double quotes, e.g. ${example}`,
     )
   }
@@ -67,4 +77,17 @@ function parseObject(field: string, value: unknown, example: string): Record<str
     )
   }
   return parsed as Record<string, unknown>
+}
+
+/**
+ * The 422 for a JSON-text field whose value is a Python repr: says so, and gives the value as JSON
+ * (or `example` when that would be too long).
+ */
+export function pythonReprProblem(field: string, json: string, example: string, extra = '') {
+  const shown = json.length <= MAX_EXAMPLE_CHARS ? json : example
+  return fieldProblem(
+    field,
+    `looks like a Python ${json.startsWith('[') ? 'list' : 'dict'} (single quotes, True/False/None), not JSON text.`,
+    `Send it as JSON text with double quotes, e.g. ${shown}${extra}`,
+  )
 }

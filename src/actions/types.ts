@@ -44,6 +44,11 @@ export interface ExecutionContext {
 export interface PreparedAction<P, S> {
   params: P
   secrets: S
+  /**
+   * Notes for the caller about what was accepted (e.g. a body that is ignored for GET); returned in
+   * the response's `warnings`, never stored.
+   */
+  warnings?: string[]
 }
 
 export interface ActionTool {

@@ -1,5 +1,6 @@
 /** The webhook action: call a URL with a method, headers and body; 2xx is success, anything else a failed attempt. */
 import { z } from '@hono/zod-openapi'
+import { requiredText } from '../http/field-messages.ts'
 import { fieldProblem } from '../http/problem-error.ts'
 import {
   type AddressPolicy,
@@ -12,10 +13,10 @@ import {
 import { ERROR_CLASS } from '../scheduler/states.ts'
 import { parseJsonTextObject } from './json-text.ts'
 import type { ActionDefinition, ActionResult, PreparedAction } from './types.ts'
+import { parseBody, parseContentType } from './webhook-body.ts'
 
 export const WEBHOOK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 const MAX_URL_LENGTH = 2048
-const MAX_BODY_BYTES = 256 * 1024
 const MAX_HEADERS = 30
 /** Headers we set ourselves so receivers can deduplicate; callers cannot override them. */
 const RESERVED_HEADERS = new Set(['x-job-id', 'x-execution-id', 'x-occurrence-at', 'x-attempt'])
@@ -33,6 +34,8 @@ export interface WebhookParams {
   header_names: string[]
   body: string | null
   body_type: 'json' | 'text' | null
+  /** The Content-Type sent with the body when the headers name none; null = from body_type. */
+  content_type?: string | null
 }
 
 export interface WebhookSecrets {
@@ -48,19 +51,30 @@ export interface WebhookActionDeps {
 }
 
 const fields = {
-  url: z.string().openapi({
-    description:
-      'The URL to call, absolute http(s), e.g. https://example.com/hooks/reminder. Private and local addresses are refused unless the server allow-lists them.',
-    example: 'https://example.com/hooks/reminder',
-  }),
+  url: z
+    .string({
+      error: requiredText(
+        'the full http(s) URL to call, e.g. https://example.com/hooks/reminder; ask the user for it if they did not give one',
+      ),
+    })
+    .openapi({
+      description:
+        'The URL to call, absolute http(s), e.g. https://example.com/hooks/reminder. Private and local addresses are refused unless the server allow-lists them.',
+      example: 'https://example.com/hooks/reminder',
+    }),
   method: z.string().nullish().openapi({
     description: 'HTTP method. One of: GET, POST, PUT, PATCH, DELETE. Default POST.',
     example: 'POST',
   }),
   body: z.string().nullish().openapi({
     description:
-      'Request body as text. JSON text (e.g. {"text":"Hi Ana"}) is sent as application/json; anything else as text/plain. Ignored for GET.',
+      'Request body as text, at most 256 KB. JSON text with double quotes (e.g. {"text":"Hi Ana"}) is sent as application/json, other text as text/plain. A Python dict such as {\'text\': \'Hi\'} is refused unless content_type says plain text. Not sent with GET.',
     example: '{"text":"Time to call Ana"}',
+  }),
+  content_type: z.string().max(200).nullish().openapi({
+    description:
+      'Optional Content-Type of body, e.g. application/json or text/plain; default: application/json for JSON text, else text/plain. With a JSON type the body must be valid JSON.',
+    example: 'application/json',
   }),
   headers: z.string().nullish().openapi({
     description:
@@ -98,7 +112,7 @@ function parseUrl(value: unknown): string {
     throw fieldProblem(
       'url',
       'must be an absolute http or https URL.',
-      'Send the full URL, e.g. https://example.com/hooks/reminder.',
+      'Send the full URL, e.g. https://example.com/hooks/reminder; ask the user for it rather than guessing a host.',
     )
   }
   if (url.username || url.password) {
@@ -164,29 +178,6 @@ function headerNames(value: unknown): string[] {
   }
 }
 
-function parseBody(
-  value: unknown,
-  method: OutboundMethod,
-): Pick<WebhookParams, 'body' | 'body_type'> {
-  if (value === undefined || value === null || value === '' || method === 'GET') {
-    return { body: null, body_type: null }
-  }
-  const text = typeof value === 'string' ? value : JSON.stringify(value)
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw fieldProblem(
-      'body',
-      `is larger than ${MAX_BODY_BYTES / 1024} KB.`,
-      'Send a smaller body.',
-    )
-  }
-  try {
-    JSON.parse(text)
-    return { body: text, body_type: 'json' }
-  } catch {
-    return { body: text, body_type: 'text' }
-  }
-}
-
 function classify(err: unknown): Pick<ActionResult, 'errorClass' | 'errorMessage' | 'retryable'> {
   if (err instanceof OutboundError) {
     // A refused destination stays refused: retrying would only repeat the refusal.
@@ -227,16 +218,44 @@ export function createWebhookAction(
     const method = given('method') || !current ? parseMethod(input.method) : current.params.method
     const headers =
       given('headers') || !current ? parseHeaders(input.headers) : current.secrets.headers
-    const body =
-      given('body') || !current
-        ? parseBody(input.body, method)
+    const headerType = Object.entries(headers).find(
+      ([name]) => name.toLowerCase() === 'content-type',
+    )
+    const contentType =
+      given('content_type') || !current
+        ? parseContentType(input.content_type)
+        : (current.params.content_type ?? null)
+    const { warnings, ...body } =
+      given('body') || given('content_type') || !current
+        ? parseBody(
+            given('body') || !current ? input.body : current.params.body,
+            method,
+            contentType ?? headerType?.[1] ?? null,
+          )
         : method === 'GET'
-          ? { body: null, body_type: null }
-          : { body: current.params.body, body_type: current.params.body_type }
+          ? { body: null, body_type: null, content_type: null, warnings: [] }
+          : {
+              body: current.params.body,
+              body_type: current.params.body_type,
+              content_type: current.params.content_type ?? null,
+              warnings: [],
+            }
+    if (headerType && contentType && headerType[1] !== contentType) {
+      warnings.push(
+        `headers set Content-Type to "${headerType[1]}", which is sent instead of content_type "${contentType}".`,
+      )
+    }
     if (url !== current?.params.url) await checkDestination(url)
     return {
-      params: { url, method, header_names: Object.keys(headers), ...body },
+      params: {
+        url,
+        method,
+        header_names: Object.keys(headers),
+        ...body,
+        content_type: headerType ? null : body.content_type,
+      },
       secrets: { headers },
+      warnings,
     }
   }
 
@@ -265,7 +284,8 @@ export function createWebhookAction(
       }
       if (params.body !== null && !hasContentType) {
         headers['Content-Type'] =
-          params.body_type === 'json' ? 'application/json' : 'text/plain; charset=utf-8'
+          params.content_type ??
+          (params.body_type === 'json' ? 'application/json' : 'text/plain; charset=utf-8')
       }
       headers['X-Job-Id'] = ctx.jobId
       headers['X-Execution-Id'] = ctx.executionId

@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from '@hono/zod-openapi'
+import { requiredText } from '../http/field-messages.ts'
 import { EvolutionError, typingDelayMs } from '../integrations/evolution/index.ts'
 import type { ReserveResult } from '../integrations/whatsapp/limiter.ts'
 import { parseMessageText } from '../integrations/whatsapp/message.ts'
@@ -48,16 +49,26 @@ export interface WhatsAppActionDefinition
 }
 
 const fields = {
-  to: z.string().max(40).openapi({
-    description:
-      'Phone number to send to, international form with country code, e.g. +55 11 99999-9999 or 5511999999999. Spaces, dashes and parentheses are fine. It must be on WhatsApp.',
-    example: '+55 11 99999-9999',
-  }),
-  message: z.string().max(4096).openapi({
-    description:
-      'The text to send, as the recipient should read it (plain text, line breaks allowed, at most 4096 characters).',
-    example: 'Hi Ana, a reminder: your appointment is tomorrow at 9:00.',
-  }),
+  to: z
+    .string({
+      error: requiredText(
+        'the phone number with country code, e.g. +55 11 99999-9999; ask the user for it if they did not give one',
+      ),
+    })
+    .max(40)
+    .openapi({
+      description:
+        'Phone number to send to, international form with country code, e.g. +55 11 99999-9999 or 5511999999999. Spaces, dashes and parentheses are fine. It must be on WhatsApp.',
+      example: '+55 11 99999-9999',
+    }),
+  message: z
+    .string({ error: requiredText('the text to send, as the recipient should read it') })
+    .max(4096)
+    .openapi({
+      description:
+        'The text to send, as the recipient should read it (plain text, line breaks allowed, at most 4096 characters).',
+      example: 'Hi Ana, a reminder: your appointment is tomorrow at 9:00.',
+    }),
 }
 
 /** How long an attempt may wait inline for its slot; further away, it is deferred to the slot. */

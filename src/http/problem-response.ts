@@ -109,10 +109,15 @@ export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
 
 function hintFor(issue: ZodError['issues'][number]): string {
   switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined || issue.input === null
+    case 'invalid_type': {
+      // zod 4 leaves `input` off issues; its message ends "received <type>".
+      const received = /received (\w+)/.exec(issue.message)?.[1]
+      const missing =
+        issue.input === undefined && (received === undefined || /^(undefined|null)$/.test(received))
+      return missing || issue.input === null
         ? `Provide this field (expected ${issue.expected}).`
-        : `Send a ${issue.expected}, not a ${typeof issue.input}.`
+        : `Send a ${issue.expected}, not a ${received ?? typeof issue.input}.`
+    }
     case 'invalid_value':
       return `Use one of: ${issue.values.map(String).join(', ')}.`
     case 'too_small':

@@ -3,7 +3,14 @@ import { z } from '@hono/zod-openapi'
 import { createRouter, protectedRoute } from '../http/router.ts'
 import type { SchedulerService } from '../scheduler/service/index.ts'
 import { MAX_PREVIEW_COUNT } from '../scheduler/service/read.ts'
-import { problemResponses, RunTimeObject, timingFields } from './scheduling-schemas.ts'
+import { ignoredFieldsOf } from './ignored-fields.ts'
+import {
+  problemResponses,
+  RunTimeObject,
+  type SchedulingLimits,
+  schedulingLimits,
+  timingFields,
+} from './scheduling-schemas.ts'
 
 const ExecutionIdParam = z.object({
   execution_id: z
@@ -21,7 +28,7 @@ export const getExecutionRoute = protectedRoute({
   operationId: 'getExecution',
   summary: 'Get one execution',
   description:
-    'Returns one attempt of a job: due time, attempt, status, timing, what was sent, the response status and (truncated) body, and the error if it failed.',
+    "Returns one attempt of a job: a one-sentence summary to tell the user, due, start and finish times in UTC and in the job's zone (*_local), attempt, status, what was sent, the response status and (truncated) body, and the error if it failed.",
   request: { params: ExecutionIdParam },
   responses: {
     200: {
@@ -39,19 +46,20 @@ export const getExecutionRoute = protectedRoute({
   },
 })
 
-const PreviewBody = z.object({
-  ...timingFields,
-  count: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PREVIEW_COUNT)
-    .nullish()
-    .openapi({
-      description: `How many upcoming runs to list, 1–${MAX_PREVIEW_COUNT}, default 5.`,
-      example: 5,
-    }),
-})
+const previewBody = (limits: SchedulingLimits) =>
+  z.object({
+    ...timingFields(limits),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PREVIEW_COUNT)
+      .nullish()
+      .openapi({
+        description: `How many upcoming runs to list, 1–${MAX_PREVIEW_COUNT}, default 5.`,
+        example: 5,
+      }),
+  })
 
 const PreviewResponse = z
   .object({
@@ -63,34 +71,39 @@ const PreviewResponse = z
   })
   .openapi('SchedulePreview')
 
-export const previewScheduleRoute = protectedRoute({
-  method: 'post',
-  path: '/schedules/preview',
-  operationId: 'previewSchedule',
-  summary: 'Preview a schedule',
-  description:
-    'Shows when a schedule would run, without creating anything: the next runs in UTC and local time, a sentence describing it, and warnings (time already past, DST shifts, very frequent, ends before the first run). Use it to check a cron or time with the user before scheduling.',
-  request: { body: { content: { 'application/json': { schema: PreviewBody } }, required: true } },
-  responses: {
-    200: {
-      description: 'The preview',
-      content: { 'application/json': { schema: PreviewResponse } },
+const previewScheduleRoute = (body: ReturnType<typeof previewBody>) =>
+  protectedRoute({
+    method: 'post',
+    path: '/schedules/preview',
+    operationId: 'previewSchedule',
+    summary: 'Preview a schedule',
+    description:
+      'Shows when a schedule would run, without creating anything: the next runs in UTC and local time, a sentence describing it, and warnings (time already past, DST shifts, very frequent, ends before the first run). Use it to check a cron or time with the user before scheduling.',
+    request: { body: { content: { 'application/json': { schema: body } }, required: true } },
+    responses: {
+      200: {
+        description: 'The preview',
+        content: { 'application/json': { schema: PreviewResponse } },
+      },
+      401: problemResponses[401],
+      422: problemResponses[422],
     },
-    401: problemResponses[401],
-    422: problemResponses[422],
-  },
-})
+  })
 
 export const DEFAULT_PREVIEW_COUNT = 5
 
 export function createExecutionRoutes({ service }: { service: SchedulerService }) {
+  const body = previewBody(schedulingLimits(service.settings))
+  const known = Object.keys(body.shape)
   return createRouter()
     .openapi(getExecutionRoute, async (c) => {
       c.header('Cache-Control', 'no-store')
       return c.json(await service.getExecution(c.req.valid('param').execution_id), 200)
     })
-    .openapi(previewScheduleRoute, (c) => {
-      const body = c.req.valid('json')
-      return c.json(service.previewSchedule(body, body.count ?? DEFAULT_PREVIEW_COUNT), 200)
+    .openapi(previewScheduleRoute(body), async (c) => {
+      const input = c.req.valid('json')
+      const result = service.previewSchedule(input, input.count ?? DEFAULT_PREVIEW_COUNT)
+      const ignored = await ignoredFieldsOf(c, known)
+      return c.json({ ...result, warnings: [...ignored, ...result.warnings] }, 200)
     })
 }

@@ -4,12 +4,15 @@ import type { ActionRegistry } from '../actions/registry.ts'
 import { createRouter, protectedRoute } from '../http/router.ts'
 import type { SchedulerService } from '../scheduler/service/index.ts'
 import { JOB_STATUSES } from '../scheduler/states.ts'
+import { ignoredFieldsOf } from './ignored-fields.ts'
 import {
   JobChangeResponse,
   JobObject,
   JobResponse,
   jobFields,
   problemResponses,
+  type SchedulingLimits,
+  schedulingLimits,
   timingFields,
 } from './scheduling-schemas.ts'
 
@@ -60,11 +63,10 @@ const ListQuery = z.object({
     .optional()
     .openapi({ description: 'Only jobs of this action type, e.g. webhook.' }),
   tag: z.string().max(50).optional().openapi({ description: 'Only jobs carrying this tag.' }),
-  search: z
-    .string()
-    .max(200)
-    .optional()
-    .openapi({ description: 'Only jobs whose name contains this text (case-insensitive).' }),
+  search: z.string().max(200).optional().openapi({
+    description:
+      'Words to find in the name, description or tags, ignoring case and accents, e.g. "invoice reminder"; parts of words match. Jobs with all the words come first; if none has all, jobs with any of them.',
+  }),
   limit: pageLimit,
   cursor,
 })
@@ -72,12 +74,22 @@ const ListQuery = z.object({
 const ExecutionsQuery = z.object({ limit: pageLimit, cursor })
 
 const JobListResponse = z
-  .object({ jobs: z.array(JobObject), next_cursor: z.string().nullable(), now: z.string() })
+  .object({
+    jobs: z.array(JobObject),
+    next_cursor: z.string().nullable(),
+    summary: z.string().openapi({
+      description: 'What was searched and found, including when nothing matched.',
+    }),
+    now: z.string(),
+  })
   .openapi('JobList')
 const ExecutionListResponse = z
   .object({
     executions: z.array(z.record(z.string(), z.unknown())),
     next_cursor: z.string().nullable(),
+    summary: z.string().openapi({
+      description: 'The newest attempt in a sentence, or when the first run is due.',
+    }),
     now: z.string(),
   })
   .openapi('ExecutionList')
@@ -95,7 +107,7 @@ export const listJobsRoute = protectedRoute({
   operationId: 'listJobs',
   summary: 'List scheduled jobs',
   description:
-    'Lists jobs newest first, of every status unless `status` is given, with filters by action type, tag and name. Use it to find a job id before getJob, updateJob, pauseJob or cancelJob. Pass next_cursor back as cursor for the next page.',
+    'Lists jobs newest first, of every status unless `status` is given, with filters by action type, tag and a word search over name, description and tags. Use it to find a job id before getJob, updateJob, pauseJob or cancelJob; `summary` says what was searched and found. Pass next_cursor back as cursor for the next page.',
   request: { query: ListQuery },
   responses: {
     200: {
@@ -118,7 +130,7 @@ export const getJobRoute = protectedRoute({
   responses: jobResponses('The job'),
 })
 
-function updateBody(registry: ActionRegistry) {
+function updateBody(registry: ActionRegistry, limits: SchedulingLimits) {
   const actionFields = Object.fromEntries(
     registry
       .all()
@@ -132,7 +144,7 @@ function updateBody(registry: ActionRegistry) {
   return z.object({
     ...jobFields,
     name: jobFields.name.nullish(),
-    ...timingFields,
+    ...timingFields(limits),
     ...actionFields,
   })
 }
@@ -179,7 +191,7 @@ export const listExecutionsRoute = protectedRoute({
   operationId: 'listExecutions',
   summary: 'List a job’s executions',
   description:
-    'Lists the attempts of a job, newest first: due time, attempt number, status, lateness, duration, response status and error.',
+    "Lists the attempts of a job, newest first: a one-sentence summary to tell the user, the due and start times in UTC and in the job's zone (*_local), attempt number, status, lateness, duration, response status and error.",
   request: { params: JobIdParam, query: ExecutionsQuery },
   responses: {
     200: {
@@ -199,16 +211,18 @@ const apiActor = (c: { get(key: 'apiKeyName'): string | undefined }) => ({
 })
 
 export function createJobRoutes({ registry, service }: JobRoutesDeps) {
+  const updateSchema = updateBody(registry, schedulingLimits(service.settings))
+  const updateFields = Object.keys(updateSchema.shape)
   const updateJobRoute = protectedRoute({
     method: 'patch',
     path: '/jobs/{job_id}',
     operationId: 'updateJob',
     summary: 'Change a job',
     description:
-      'Changes a job: name, description, tags, attempts, timeout, its timing (send exactly one of run_at, delay, every, cron to replace it) or its action fields. Only the fields you send change; the pending run is replaced at once.',
+      "Changes a job: name, description, tags, attempts, timeout, its timing or its action fields. Only the fields you send change; the pending run is replaced at once. To replace the timing send one of run_at, delay, every, cron; a time without offset is read in the job's own zone unless timezone is sent. timezone, starts_at, ends_at or max_runs sent alone apply to the job's current timing.",
     request: {
       params: JobIdParam,
-      body: { content: { 'application/json': { schema: updateBody(registry) } }, required: true },
+      body: { content: { 'application/json': { schema: updateSchema } }, required: true },
     },
     responses: {
       200: {
@@ -231,16 +245,15 @@ export function createJobRoutes({ registry, service }: JobRoutesDeps) {
       c.header('Cache-Control', 'no-store')
       return c.json(await service.getJob(c.req.valid('param').job_id), 200)
     })
-    .openapi(updateJobRoute, async (c) =>
-      c.json(
-        await service.updateJob(
-          c.req.valid('param').job_id,
-          c.req.valid('json') as Record<string, unknown>,
-          apiActor(c),
-        ),
-        200,
-      ),
-    )
+    .openapi(updateJobRoute, async (c) => {
+      const result = await service.updateJob(
+        c.req.valid('param').job_id,
+        c.req.valid('json') as Record<string, unknown>,
+        apiActor(c),
+      )
+      const ignored = await ignoredFieldsOf(c, updateFields)
+      return c.json({ ...result, warnings: [...ignored, ...result.warnings] }, 200)
+    })
     .openapi(pauseJobRoute, async (c) =>
       c.json(await service.pauseJob(c.req.valid('param').job_id, apiActor(c)), 200),
     )

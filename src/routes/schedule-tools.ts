@@ -4,11 +4,14 @@ import type { ActionRegistry } from '../actions/registry.ts'
 import type { AnyActionDefinition } from '../actions/types.ts'
 import { createRouter, protectedRoute } from '../http/router.ts'
 import type { SchedulerService } from '../scheduler/service/index.ts'
+import { ignoredFieldsOf } from './ignored-fields.ts'
 import {
   dedupeKeyField,
   JobChangeResponse,
   jobFields,
   problemResponses,
+  type SchedulingLimits,
+  schedulingLimits,
   timingFields,
 } from './scheduling-schemas.ts'
 
@@ -17,8 +20,16 @@ export interface ScheduleToolDeps {
   service: SchedulerService
 }
 
-function scheduleRoute(action: AnyActionDefinition) {
-  const body = z.object({ ...jobFields, ...timingFields, ...action.fields, ...dedupeKeyField })
+function scheduleBody(action: AnyActionDefinition, limits: SchedulingLimits) {
+  return z.object({
+    ...jobFields,
+    ...timingFields(limits),
+    ...action.fields,
+    ...dedupeKeyField,
+  })
+}
+
+function scheduleRoute(action: AnyActionDefinition, body: ReturnType<typeof scheduleBody>) {
   return protectedRoute({
     method: 'post',
     path: action.tool.path,
@@ -44,14 +55,21 @@ function scheduleRoute(action: AnyActionDefinition) {
 
 export function createScheduleToolRoutes({ registry, service }: ScheduleToolDeps) {
   const router = createRouter()
+  const limits = schedulingLimits(service.settings)
   for (const action of registry.all()) {
-    router.openapi(scheduleRoute(action), async (c) => {
+    const body = scheduleBody(action, limits)
+    const known = Object.keys(body.shape)
+    router.openapi(scheduleRoute(action, body), async (c) => {
       const input = c.req.valid('json') as Record<string, unknown>
       const result = await service.createJob(action.kind, input, {
         name: c.get('apiKeyName') ?? 'anonymous',
         via: 'api',
       })
-      return c.json(result, result.duplicate ? 200 : 201)
+      const ignored = await ignoredFieldsOf(c, known)
+      return c.json(
+        { ...result, warnings: [...ignored, ...result.warnings] },
+        result.duplicate ? 200 : 201,
+      )
     })
   }
   return router

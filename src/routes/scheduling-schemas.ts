@@ -1,5 +1,7 @@
 /** Zod fields shared by the scheduling tools, written for an LLM: flat scalars, nullable when optional. */
 import { z } from '@hono/zod-openapi'
+import { requiredText } from '../http/field-messages.ts'
+import { DEFAULT_MAX_AHEAD_DAYS, DURATION_GRAMMAR, MS_PER_DAY } from '../scheduler/timing/index.ts'
 
 const optionalText = (description: string, example?: string, max = 2000) =>
   z
@@ -8,57 +10,96 @@ const optionalText = (description: string, example?: string, max = 2000) =>
     .nullish()
     .openapi({ description, ...(example ? { example } : {}) })
 
-export const timingFields = {
-  run_at: optionalText(
-    'When to run once, ISO 8601. With an offset or Z it is absolute (2026-12-01T09:00:00-03:00); without one it is local time in `timezone` (2026-12-01T09:00). Give exactly one of run_at, delay, every, cron.',
-    '2026-12-01T09:00:00-03:00',
-    100,
-  ),
-  delay: optionalText(
-    'Run once after this long from now, e.g. 90s, 15m, 2h, 1h30m, 3 days, "in 2 hours", or ISO 8601 PT2H.',
-    '2h',
-    100,
-  ),
-  every: optionalText(
-    'Run repeatedly at this interval, same grammar as delay, e.g. 15m or 1 day. First run one interval from now unless starts_at is given.',
-    '1h',
-    100,
-  ),
-  cron: optionalText(
-    'Run on a cron expression in `timezone`: 5 fields (minute hour day month weekday) or 6 with seconds first; names like MON and JAN allowed. E.g. "0 9 * * MON-FRI" = 09:00 on weekdays.',
-    '0 9 * * MON-FRI',
-    200,
-  ),
-  timezone: optionalText(
-    'IANA time zone for local times and cron, e.g. America/Sao_Paulo. Default: the server default (usually UTC).',
-    'America/Sao_Paulo',
-    100,
-  ),
-  starts_at: optionalText(
-    'Only with every or cron: no run before this time (ISO 8601, same rules as run_at).',
-    undefined,
-    100,
-  ),
-  ends_at: optionalText(
-    'Only with every or cron: no run after this time (ISO 8601).',
-    undefined,
-    100,
-  ),
-  max_runs: z
-    .number()
-    .int()
-    .min(1)
-    .max(1_000_000)
-    .nullish()
-    .openapi({ description: 'Only with every or cron: stop after this many runs.', example: 10 }),
+/** The server limits the field descriptions state (an agent reads them before it calls). */
+export interface SchedulingLimits {
+  /** How far ahead run_at, starts_at and delay may reach (MAX_SCHEDULE_AHEAD_DAYS). */
+  maxAheadDays: number
+  /** Smallest gap between runs of every and cron (MIN_INTERVAL_SECONDS). */
+  minIntervalSeconds: number
+  /** The zone used when a create gives none (DEFAULT_TIMEZONE). */
+  defaultTimezone: string
+}
+
+/** The limits as the service applies them (the same settings the checks use). */
+export function schedulingLimits(settings: {
+  maxAheadMs?: number
+  minIntervalMs: number
+  defaultTimezone: string
+}): SchedulingLimits {
+  return {
+    maxAheadDays: Math.round(
+      (settings.maxAheadMs ?? DEFAULT_MAX_AHEAD_DAYS * MS_PER_DAY) / MS_PER_DAY,
+    ),
+    minIntervalSeconds: Math.round(settings.minIntervalMs / 1000),
+    defaultTimezone: settings.defaultTimezone,
+  }
+}
+
+function horizonWords(days: number): string {
+  return days >= 730 ? `${days} days (about ${Math.round(days / 365.25)} years)` : `${days} days`
+}
+
+/** The timing fields, described with this server's limits. */
+export function timingFields(limits: SchedulingLimits) {
+  const horizon = horizonWords(limits.maxAheadDays)
+  return {
+    run_at: optionalText(
+      `When to run once, ISO 8601. With an offset or Z it is that exact instant (2030-01-15T09:00:00-03:00); without one it is local time in \`timezone\` (2030-01-15T09:00). At most ${horizon} ahead; over a year ahead is accepted with a warning. Give exactly one of run_at, delay, every, cron.`,
+      undefined,
+      100,
+    ),
+    delay: optionalText(
+      `Run once after this long from now: ${DURATION_GRAMMAR}. At most ${horizon}.`,
+      '2h',
+      100,
+    ),
+    every: optionalText(
+      `Run repeatedly at this fixed interval, same grammar as delay, e.g. "every 15 minutes", "2h", "daily"; at least ${limits.minIntervalSeconds} seconds. First run one interval from now unless starts_at is given. For a fixed time of day or weekday use cron instead.`,
+      '1h',
+      100,
+    ),
+    cron: optionalText(
+      'Run on a cron expression in `timezone`: 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first. Names such as MON and JAN; MON#1 = first Monday of the month, L = last day of the month, 5L = last Friday. E.g. "0 9 * * MON-FRI" = 09:00 on weekdays. Quartz syntax (?) is not accepted.',
+      '0 9 * * MON-FRI',
+      200,
+    ),
+    timezone: optionalText(
+      `IANA time zone for local times and cron, e.g. America/Sao_Paulo or Europe/Berlin; not abbreviations (EST, CET) or offsets (UTC-3). Default on create: ${limits.defaultTimezone}; in updateJob, the job's own zone. Ask the user for their city if you do not know it.`,
+      'America/Sao_Paulo',
+      100,
+    ),
+    starts_at: optionalText(
+      `Only with every or cron: no run before this time (ISO 8601, same rules as run_at; at most ${horizon} ahead).`,
+      undefined,
+      100,
+    ),
+    ends_at: optionalText(
+      'Only with every or cron: no run after this time (ISO 8601, same rules as run_at).',
+      undefined,
+      100,
+    ),
+    max_runs: z.number().int().min(1).max(1_000_000).nullish().openapi({
+      description:
+        'Only with every or cron: stop after this many runs (1–1000000). In updateJob it counts from the change.',
+      example: 10,
+    }),
+  }
 }
 
 export const jobFields = {
-  name: z.string().min(1).max(200).openapi({
-    description:
-      'Short name of the job that a person would recognise, e.g. "Remind Ana about the invoice".',
-    example: 'Remind Ana about the invoice',
-  }),
+  name: z
+    .string({
+      error: requiredText(
+        'a short name a person would recognise, e.g. "Remind Ana about the invoice"; make one up from what the user asked',
+      ),
+    })
+    .min(1)
+    .max(200)
+    .openapi({
+      description:
+        'Short name of the job that a person would recognise, e.g. "Remind Ana about the invoice".',
+      example: 'Remind Ana about the invoice',
+    }),
   description: optionalText('Optional longer note about why this job exists.'),
   tags: optionalText(
     'Comma-separated labels for finding the job later, e.g. "reminders,clients".',
@@ -101,7 +142,10 @@ export const JobChangeResponse = z
     job: JobObject,
     summary: z.string().openapi({ description: 'A sentence to tell the user.' }),
     next_runs: z.array(RunTimeObject),
-    warnings: z.array(z.string()),
+    warnings: z.array(z.string()).openapi({
+      description:
+        'Things to check with the user: ignored fields, DST shifts, far-ahead dates, ambiguous cron.',
+    }),
     duplicate: z
       .boolean()
       .openapi({ description: 'True when an identical earlier request already created this job.' }),

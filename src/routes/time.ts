@@ -1,8 +1,7 @@
 /** The getCurrentTime tool: agents do not know the current date, so they ask here first. */
 import { z } from '@hono/zod-openapi'
-import { fieldProblem } from '../http/problem-error.ts'
 import { createRouter, protectedRoute } from '../http/router.ts'
-import { describeNow, normaliseTimezone } from '../scheduler/timing/index.ts'
+import { describeNow } from '../scheduler/timing/index.ts'
 
 export interface TimeRoutesDeps {
   defaultTimezone: string
@@ -11,7 +10,7 @@ export interface TimeRoutesDeps {
 const TimeQuery = z.object({
   timezone: z.string().nullish().openapi({
     description:
-      'IANA time zone to show the local time in, e.g. America/Sao_Paulo or Europe/Berlin. Leave empty for the server default.',
+      'IANA time zone to show the local time in, e.g. America/Sao_Paulo or Europe/Berlin (not abbreviations such as EST or CET, and not offsets). Leave empty for the server default.',
     example: 'America/Sao_Paulo',
   }),
 })
@@ -54,15 +53,8 @@ export function createTimeRoutes(deps: TimeRoutesDeps) {
   return createRouter().openapi(getCurrentTimeRoute, (c) => {
     const { timezone } = c.req.valid('query')
     const requested = timezone?.trim() || deps.defaultTimezone
-    const zone = normaliseTimezone(requested)
-    if (!zone) {
-      throw fieldProblem(
-        'timezone',
-        `"${requested}" is not a known IANA time zone.`,
-        'Use an IANA time zone name such as America/Sao_Paulo, Europe/Berlin or UTC.',
-      )
-    }
     c.header('Cache-Control', 'no-store')
-    return c.json(describeNow(c.get('clock').now(), zone), 200)
+    // describeNow refuses unknown zones and abbreviations ("EST") with a hint naming the IANA zone.
+    return c.json(describeNow(c.get('clock').now(), requested), 200)
   })
 }

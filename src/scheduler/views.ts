@@ -1,10 +1,13 @@
 /** What agents see: jobs and executions as JSON, secrets left out, times in UTC and in the job's zone. */
 import type { ActionRegistry } from '../actions/registry.ts'
+import { type AttemptJob, describeAttempt, describeLastRun } from './outcome-words.ts'
 import type { ExecutionRecord } from './repository/executions.ts'
 import type { JobRecord } from './repository/jobs.ts'
-import { localIso, type Schedule } from './timing/index.ts'
+import { describeCronExpression, localIso, type Schedule } from './timing/index.ts'
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null)
+/** The instant as ISO 8601 with the offset of the job's zone, or null. */
+const local = (date: Date | null, timezone: string) => (date ? localIso(date, timezone) : null)
 
 function scheduleView(schedule: Schedule) {
   switch (schedule.kind) {
@@ -28,6 +31,7 @@ function scheduleView(schedule: Schedule) {
       return {
         type: 'cron',
         cron: schedule.expression,
+        cron_description: describeCronExpression(schedule.expression),
         starts_at: schedule.startsAt,
         ends_at: schedule.endsAt,
         max_runs: schedule.maxRuns,
@@ -64,11 +68,14 @@ export function jobView(job: JobRecord, registry: ActionRegistry) {
           status: job.lastExecution.status,
           attempt: job.lastExecution.attempt,
           occurrence_at: iso(job.lastExecution.occurrenceAt),
+          occurrence_local: local(job.lastExecution.occurrenceAt, job.timezone),
           finished_at: iso(job.lastExecution.finishedAt),
+          finished_local: local(job.lastExecution.finishedAt, job.timezone),
           response_status: job.lastExecution.responseStatus,
           error: job.lastExecution.errorMessage
             ? { class: job.lastExecution.errorClass, message: job.lastExecution.errorMessage }
             : null,
+          summary: capitalise(describeLastRun(job.lastExecution, job)),
         }
       : null,
     dedupe_key: job.dedupeKey,
@@ -83,16 +90,26 @@ export function jobView(job: JobRecord, registry: ActionRegistry) {
 
 export type JobView = ReturnType<typeof jobView>
 
-export function executionView(execution: ExecutionRecord) {
+/**
+ * An attempt as agents see it: UTC instants with their renderings in the job's zone, and a sentence
+ * (`summary`) saying when it ran, how late, what the target answered or why it failed.
+ */
+export function executionView(execution: ExecutionRecord, job: AttemptJob) {
   return {
     id: execution.id,
     job_id: execution.jobId,
+    summary: describeAttempt(execution, job),
+    timezone: job.timezone,
     occurrence_at: iso(execution.occurrenceAt),
+    occurrence_local: local(execution.occurrenceAt, job.timezone),
     manual: execution.manual,
     attempt: execution.attempt,
+    max_attempts: job.maxAttempts,
     status: execution.status,
     started_at: iso(execution.startedAt),
+    started_local: local(execution.startedAt, job.timezone),
     finished_at: iso(execution.finishedAt),
+    finished_local: local(execution.finishedAt, job.timezone),
     lateness_ms: execution.latenessMs,
     duration_ms: execution.durationMs,
     request: execution.requestSummary,
@@ -105,4 +122,8 @@ export function executionView(execution: ExecutionRecord) {
       ? { class: execution.errorClass, message: execution.errorMessage }
       : null,
   }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }

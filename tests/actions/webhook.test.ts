@@ -62,6 +62,51 @@ describe('webhook prepare', () => {
     const get = await action.prepare({ url: `${receiver.url}/x`, method: 'get', body: 'hello' })
     assert.equal(get.params.method, 'GET')
     assert.equal(get.params.body, null)
+    assert.match(get.warnings?.[0] ?? '', /GET request carries no body/)
+  })
+
+  // Former defect (issue 14): a Python dict repr (Dify's text for an object) was sent as text/plain.
+  it('refuses a body that is a Python dict repr, showing it as JSON', async () => {
+    await rejects422(
+      action.prepare({ url: `${receiver.url}/x`, body: "{'text': 'hi', 'urgent': True}" }),
+      'body',
+      /Python dict.*\{"text":"hi","urgent":true\}.*content_type: "text\/plain"/,
+    )
+  })
+
+  it('sends a Python-looking body as text when content_type says plain text', async () => {
+    const prepared = await action.prepare({
+      url: `${receiver.url}/x`,
+      body: "{'text': 'hi'}",
+      content_type: 'text/plain',
+    })
+    assert.equal(prepared.params.body_type, 'text')
+    assert.equal(prepared.params.content_type, 'text/plain')
+    const viaHeader = await action.prepare({
+      url: `${receiver.url}/x`,
+      body: "{'text': 'hi'}",
+      headers: '{"Content-Type":"text/plain"}',
+    })
+    assert.equal(viaHeader.params.body_type, 'text')
+  })
+
+  it('requires valid JSON when content_type is a JSON type, and checks the media type', async () => {
+    await rejects422(
+      action.prepare({ url: `${receiver.url}/x`, body: 'hello', content_type: 'application/json' }),
+      'body',
+      /not valid JSON, but content_type is application\/json/,
+    )
+    await rejects422(
+      action.prepare({ url: `${receiver.url}/x`, body: 'a=1', content_type: 'form data please' }),
+      'content_type',
+      /not a media type/,
+    )
+    const form = await action.prepare({
+      url: `${receiver.url}/x`,
+      body: 'a=1',
+      content_type: 'form',
+    })
+    assert.equal(form.params.content_type, 'application/x-www-form-urlencoded')
   })
 
   it('rejects a relative URL, another scheme and credentials in the URL', async () => {
@@ -196,6 +241,19 @@ describe('webhook execute', () => {
     assert.equal(request?.headers['x-attempt'], '2')
     assert.equal(request?.body, '{"a":1}')
     assert.equal(JSON.stringify(result.requestSummary).includes('"v"'), false)
+  })
+
+  it('sends the body with the content_type given', async () => {
+    const prepared = await action.prepare({
+      url: `${receiver.url}/form`,
+      body: 'a=1&b=2',
+      content_type: 'application/x-www-form-urlencoded',
+    })
+    const result = await action.execute(prepared, context())
+    assert.equal(result.ok, true)
+    const request = receiver.requests.at(-1)
+    assert.equal(request?.headers['content-type'], 'application/x-www-form-urlencoded')
+    assert.equal(request?.body, 'a=1&b=2')
   })
 
   it('fails with http_status on a non-2xx answer and keeps a truncated body', async () => {

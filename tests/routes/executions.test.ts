@@ -118,7 +118,7 @@ describe('previewSchedule', () => {
     const { body } = await previewOf({ cron: '0 9 * * MON-FRI', timezone: 'Europe/Berlin' })
     assert.equal(
       body.summary,
-      'Runs on cron "0 9 * * MON-FRI" (at 09:00 on Monday through Friday) in Europe/Berlin, next on Wed 2 Dec 2026 at 09:00 (in 20 hours).',
+      'Runs at 09:00 on Monday through Friday (Europe/Berlin time; cron "0 9 * * MON-FRI"), next on Wed 2 Dec 2026 at 09:00 (in 20 hours).',
     )
   })
 

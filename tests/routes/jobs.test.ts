@@ -263,17 +263,26 @@ describe('updateJob', () => {
     assert.deepEqual(requestsOf(job.id), [])
   })
 
-  it('answers 422 when timing modifiers are sent without the timing itself', async () => {
+  it('applies timing modifiers sent alone to the current timing, keeping its rhythm', async () => {
     const job = await createJob({ every: '1h' })
     const { status, body } = await call('PATCH', `/jobs/${job.id}`, {
       timezone: 'Europe/Berlin',
       max_runs: 3,
+      run_at: null,
+      delay: null,
+      every: null,
+      cron: null,
     })
-    assert.equal(status, 422)
-    assert.equal(body.errors[0].field, 'run_at')
-    assert.match(body.errors[0].hint, /exactly one of run_at, delay, every or cron/)
-    const after = await call('GET', `/jobs/${job.id}`)
-    assert.equal(after.body.job.timezone, 'UTC')
+    assert.equal(status, 200, JSON.stringify(body))
+    assert.equal(body.job.timezone, 'Europe/Berlin')
+    assert.equal(body.job.schedule.every, '1h')
+    assert.equal(body.job.schedule.max_runs, 3)
+    assert.equal(body.job.next_run_at, job.next_run_at)
+    assert.equal(body.next_runs.length, 3)
+    assert.match(
+      body.warnings[0],
+      /Kept the job's interval every "1h" and applied timezone, max_runs/,
+    )
   })
 
   it('changes url, method and headers, keeps the new header value secret and sends it', async () => {

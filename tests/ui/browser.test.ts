@@ -131,7 +131,7 @@ describe('dashboard in Chromium', { skip }, () => {
     await page.fill('#timing-value', '0 8 * * MON')
     await markDocument(page)
     await page.click('button:has-text("Preview")')
-    await page.waitForSelector('.preview:has-text("at 08:00 on Monday")')
+    await page.waitForSelector('.preview:has-text("at 08:00 every Monday")')
     assert.equal(await isSameDocument(page), true)
     assert.equal(await page.locator('.preview ol.runs li').count(), 5)
     assert.equal((await service().getJob(ids.build)).job.schedule.type, 'interval')

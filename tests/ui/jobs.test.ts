@@ -237,7 +237,10 @@ describe('timing editor', () => {
     assert.equal(preview.status, 200)
     const fragment = await preview.text()
     assert.match(fragment, /^<section id="timing"/)
-    assert.match(fragment, /Runs on cron &quot;30 8 \* \* \*&quot; \(at 08:30 every day\)/)
+    assert.match(
+      fragment,
+      /Runs at 08:30 every day \(Europe\/Madrid time; cron &quot;30 8 \* \* \*&quot;\)/,
+    )
     assert.equal([...fragment.matchAll(/<li><time /g)].length, 5)
     assert.match(fragment, /name="intent" value="save"/)
     assert.equal(

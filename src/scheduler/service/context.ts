@@ -9,6 +9,8 @@ export interface SchedulerSettings {
   defaultTimezone: string
   /** Smallest gap between runs of a recurring job. */
   minIntervalMs: number
+  /** How far ahead run_at, starts_at and delay may reach (MAX_SCHEDULE_AHEAD_DAYS). */
+  maxAheadMs?: number
   /** Identical creates from the same API key within this window return the first job. */
   identicalRequestWindowMs: number
   /** Per-action default attempt timeout when the caller gives none. */

@@ -14,7 +14,7 @@ import { firstOccurrence, parseTiming } from '../timing/index.ts'
 import { recordChange } from './audit.ts'
 import type { Actor, ServiceContext } from './context.ts'
 import { contentHash, DEFAULT_MAX_ATTEMPTS, isGiven, parseTags, timingInput } from './fields.ts'
-import { type JobChangeResult, jobChangeResult } from './results.ts'
+import { type JobChangeResult, jobChangeResult, timingWarnings } from './results.ts'
 
 function requireAction(ctx: ServiceContext, kind: string) {
   const action = ctx.registry.get(kind)
@@ -26,7 +26,11 @@ function missingRequiredFields(input: Record<string, unknown>, required: readonl
   const missing = required.filter((field) => !isGiven(input[field]))
   if (missing.length > 0) {
     throw validationProblem(
-      missing.map((field) => ({ field, message: 'is required.', hint: `Provide ${field}.` })),
+      missing.map((field) => ({
+        field,
+        message: 'is required.',
+        hint: `Provide ${field}; if the user did not give it, ask them rather than guessing.`,
+      })),
     )
   }
 }
@@ -45,11 +49,13 @@ export async function createJob(
   const action = requireAction(ctx, kind)
   const now = ctx.clock.now()
   missingRequiredFields(input, ['name', ...action.requiredFields])
-  const { schedule, warnings } = parseTiming(timingInput(input), {
+  const parsed = parseTiming(timingInput(input), {
     now,
     defaultTimezone: ctx.settings.defaultTimezone,
     minIntervalMs: ctx.settings.minIntervalMs,
+    maxAheadMs: ctx.settings.maxAheadMs,
   })
+  const { schedule } = parsed
   const tags = parseTags(input.tags)
   const prepared = await action.prepare(input)
   const hash = contentHash(kind, input)
@@ -92,7 +98,9 @@ export async function createJob(
   if (!outcome.duplicate && outcome.job.nextRunAt) ctx.engine.notifyPlanned(outcome.job.nextRunAt)
   return jobChangeResult(ctx, outcome.job, now, {
     duplicate: outcome.duplicate,
-    warnings: outcome.duplicate ? [] : warnings,
+    warnings: outcome.duplicate
+      ? []
+      : [...timingWarnings(parsed, now), ...(prepared.warnings ?? [])],
   })
 }
 

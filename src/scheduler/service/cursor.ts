@@ -4,12 +4,17 @@ import { fieldProblem } from '../../http/problem-error.ts'
 export interface Keyset {
   at: Date
   id: string
+  /** How the page was chosen when that can change between pages (listJobs: search 'any'). */
+  mode?: string
 }
 
 export function encodeCursor(keyset: Keyset): string {
-  return Buffer.from(JSON.stringify({ t: keyset.at.toISOString(), id: keyset.id })).toString(
-    'base64url',
-  )
+  const body = {
+    t: keyset.at.toISOString(),
+    id: keyset.id,
+    ...(keyset.mode ? { m: keyset.mode } : {}),
+  }
+  return Buffer.from(JSON.stringify(body)).toString('base64url')
 }
 
 export function decodeCursor(cursor: string | null | undefined): Keyset | undefined {
@@ -18,6 +23,7 @@ export function decodeCursor(cursor: string | null | undefined): Keyset | undefi
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
       t?: string
       id?: string
+      m?: string
     }
     const at = new Date(parsed.t ?? '')
     if (
@@ -27,7 +33,7 @@ export function decodeCursor(cursor: string | null | undefined): Keyset | undefi
     ) {
       throw new Error('bad cursor')
     }
-    return { at, id: parsed.id }
+    return { at, id: parsed.id, ...(typeof parsed.m === 'string' ? { mode: parsed.m } : {}) }
   } catch {
     throw fieldProblem(
       'cursor',

@@ -7,7 +7,7 @@ export const DEFAULT_MAX_ATTEMPTS = 3
 export const MAX_TAGS = 20
 const TAG = /^[\p{L}\p{N}_.:/-]{1,50}$/u
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
+/** Every field that says when a job runs (the audit trail keeps them as sent). */
 export const TIMING_FIELDS = [
   'run_at',
   'delay',
@@ -17,14 +17,6 @@ export const TIMING_FIELDS = [
   'starts_at',
   'ends_at',
   'max_runs',
-] as const
-export const COMMON_FIELDS = [
-  'name',
-  'description',
-  'dedupe_key',
-  'tags',
-  'max_attempts',
-  'timeout_seconds',
 ] as const
 
 /** null, undefined and blank strings all mean "not given" (Dify 0.15 sends null for omitted fields). */
@@ -70,10 +62,6 @@ export function timingInput(input: Record<string, unknown>): TimingInput {
     ends_at: pick('ends_at') as string | null,
     max_runs: pick('max_runs') as number | null,
   }
-}
-
-export function hasTimingChange(input: Record<string, unknown>): boolean {
-  return TIMING_FIELDS.some((field) => isGiven(input[field]))
 }
 
 /** sha256 over the request's given fields in a fixed order: identical retries hash the same. */

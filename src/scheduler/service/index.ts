@@ -4,14 +4,17 @@ import { cancelJob, pauseJob, resumeJob, runJobNow } from './change-job.ts'
 import type { Actor, ServiceContext } from './context.ts'
 import { createJob } from './create-job.ts'
 import { getJobDetail } from './job-detail.ts'
+import { listJobs } from './list-jobs.ts'
 import { getOverview } from './overview.ts'
-import { getExecution, getJob, listExecutions, listJobs, previewSchedule } from './read.ts'
+import { getExecution, getJob, listExecutions, previewSchedule } from './read.ts'
 import { updateJob } from './update-job.ts'
 
 export type { Actor, SchedulerSettings, ServiceContext } from './context.ts'
 
 export function createSchedulerService(ctx: ServiceContext) {
   return {
+    /** The limits descriptions and hints state (read-only). */
+    settings: ctx.settings as Readonly<ServiceContext['settings']>,
     createJob: (
       kind: string,
       input: Record<string, unknown>,

@@ -1,9 +1,8 @@
-/** Read-only operations: get and list jobs and executions, and previewing a schedule (saves nothing). */
-import { fieldProblem, notFoundProblem } from '../../http/problem-error.ts'
+/** Read-only operations: get a job, list and get executions, and previewing a schedule (saves nothing). */
+import { notFoundProblem } from '../../http/problem-error.ts'
+import { whenLocal } from '../outcome-words.ts'
 import { findExecution, listExecutions as selectExecutions } from '../repository/executions.ts'
-import { findJob } from '../repository/jobs.ts'
-import { listJobs as selectJobs } from '../repository/list-jobs.ts'
-import { JOB_STATUSES, type JobStatus } from '../states.ts'
+import { findJob, type JobRecord } from '../repository/jobs.ts'
 import {
   computeNextRuns,
   describeSchedule,
@@ -12,10 +11,10 @@ import {
   scheduleWarnings,
   toRunTime,
 } from '../timing/index.ts'
-import { executionView, type JobView, jobView } from '../views.ts'
+import { executionView } from '../views.ts'
 import type { ServiceContext } from './context.ts'
 import { decodeCursor, encodeCursor } from './cursor.ts'
-import { assertJobId, isGiven, timingInput } from './fields.ts'
+import { assertJobId, timingInput } from './fields.ts'
 import { type JobResult, jobResult } from './results.ts'
 
 export const DEFAULT_PAGE_SIZE = 20
@@ -29,57 +28,18 @@ export async function getJob(ctx: ServiceContext, id: string): Promise<JobResult
   return jobResult(ctx, job, ctx.clock.now())
 }
 
-export interface ListJobsInput {
-  status?: string | null
-  action?: string | null
-  tag?: string | null
-  search?: string | null
-  source?: string | null
-  source_ref?: string | null
-  limit?: number | null
-  cursor?: string | null
-}
-
-export async function listJobs(
-  ctx: ServiceContext,
-  input: ListJobsInput,
-): Promise<{ jobs: JobView[]; next_cursor: string | null; now: string }> {
-  const status = isGiven(input.status) ? String(input.status).trim().toLowerCase() : undefined
-  if (status && !(JOB_STATUSES as readonly string[]).includes(status)) {
-    throw fieldProblem(
-      'status',
-      `"${status}" is not a job status.`,
-      `Use one of: ${JOB_STATUSES.join(', ')}; or leave it empty for all.`,
-    )
-  }
-  const action = isGiven(input.action) ? String(input.action).trim().toLowerCase() : undefined
-  if (action && !ctx.registry.get(action)) {
-    throw fieldProblem(
-      'action',
-      `"${action}" is not an action type.`,
-      `Use one of: ${ctx.registry.kinds().join(', ')}.`,
-    )
-  }
-  const limit = input.limit ?? DEFAULT_PAGE_SIZE
-  const after = decodeCursor(input.cursor)
-  const rows = await selectJobs(ctx.pool, {
-    status: status as JobStatus | undefined,
-    actionKind: action,
-    tag: isGiven(input.tag) ? String(input.tag).trim().toLowerCase() : undefined,
-    search: isGiven(input.search) ? String(input.search).trim() : undefined,
-    source: isGiven(input.source) ? String(input.source).trim() : undefined,
-    sourceRef: isGiven(input.source_ref) ? String(input.source_ref).trim() : undefined,
-    after: after ? { createdAt: after.at, id: after.id } : undefined,
-    limit: limit + 1,
-  })
-  const page = rows.slice(0, limit)
-  const last = page.at(-1)
-  return {
-    jobs: page.map((job) => jobView(job, ctx.registry)),
-    next_cursor:
-      rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
-    now: ctx.clock.now().toISOString(),
-  }
+/** 'No attempts yet; the next run is due …' or 'Newest first. The newest: …'. */
+function executionsSummary(
+  job: JobRecord,
+  executions: { summary: string }[],
+  laterPage: boolean,
+): string {
+  const [newest] = executions
+  if (newest) return laterPage ? 'Older attempts, newest first.' : `Newest first. ${newest.summary}`
+  if (laterPage) return 'No older attempts.'
+  return job.nextRunAt
+    ? `No attempts yet; the next run is due ${whenLocal(job.nextRunAt, job.timezone)}.`
+    : `No attempts yet, and none is planned (the job is ${job.status}).`
 }
 
 export async function listExecutions(
@@ -99,10 +59,12 @@ export async function listExecutions(
   })
   const page = rows.slice(0, limit)
   const last = page.at(-1)
+  const executions = page.map((execution) => executionView(execution, job))
   return {
-    executions: page.map(executionView),
+    executions,
     next_cursor:
       rows.length > limit && last ? encodeCursor({ at: last.startedAt, id: last.id }) : null,
+    summary: executionsSummary(job, executions, after !== undefined),
     now: ctx.clock.now().toISOString(),
   }
 }
@@ -116,7 +78,13 @@ export async function getExecution(ctx: ServiceContext, id: string) {
       `There is no execution with id "${id}". Use listExecutions on the job to find one.`,
     )
   }
-  return { execution: executionView(execution), now: ctx.clock.now().toISOString() }
+  // A job deleted by hand leaves its executions readable; they are then shown in UTC.
+  const job = (await findJob(ctx.pool, execution.jobId)) ?? {
+    timezone: 'UTC',
+    maxAttempts: execution.attempt,
+    actionKind: 'unknown',
+  }
+  return { execution: executionView(execution, job), now: ctx.clock.now().toISOString() }
 }
 
 export interface PreviewResult {
@@ -137,6 +105,7 @@ export function previewSchedule(
     now,
     defaultTimezone: ctx.settings.defaultTimezone,
     minIntervalMs: ctx.settings.minIntervalMs,
+    maxAheadMs: ctx.settings.maxAheadMs,
   })
   const from = schedule.kind === 'once' ? new Date(schedule.runAt) : now
   const runs = computeNextRuns(schedule, from, Math.min(count, MAX_PREVIEW_COUNT))

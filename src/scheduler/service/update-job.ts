@@ -3,7 +3,7 @@ import { withTransaction } from '../../db/pool.ts'
 import { validationProblem } from '../../http/problem-error.ts'
 import { type JobPatch, type JobRecord, updateJob as writeJob } from '../repository/jobs.ts'
 import { JOB_STATUS } from '../states.ts'
-import { firstOccurrence, parseTiming } from '../timing/index.ts'
+import { firstOccurrence } from '../timing/index.ts'
 import { recordChange } from './audit.ts'
 import {
   enqueuePending,
@@ -14,17 +14,9 @@ import {
   withdrawStale,
 } from './change-job.ts'
 import type { Actor, ServiceContext } from './context.ts'
-import {
-  assertJobId,
-  hasTimingChange,
-  isGiven,
-  parseTags,
-  TIMING_FIELDS,
-  timingInput,
-} from './fields.ts'
-import { type JobChangeResult, jobChangeResult } from './results.ts'
-
-const MAIN_TIMING_FIELDS = ['run_at', 'delay', 'every', 'cron'] as const
+import { assertJobId, isGiven, parseTags, TIMING_FIELDS } from './fields.ts'
+import { type JobChangeResult, jobChangeResult, timingWarnings } from './results.ts'
+import { parseUpdateTiming } from './update-timing.ts'
 
 /** Action fields that belong to another kind than the job's are a mistake worth naming. */
 function foreignActionFields(
@@ -53,6 +45,19 @@ function updateDetail(input: Record<string, unknown>, before: JobRecord, after: 
   }
 }
 
+function refuseUpdate(job: JobRecord): never {
+  return refuseTransition(job, 'update', [
+    JOB_STATUS.scheduled,
+    JOB_STATUS.paused,
+    JOB_STATUS.completed,
+    JOB_STATUS.failed,
+  ])
+}
+
+/**
+ * Changes the fields sent. New timing is read in the job's own zone unless `timezone` is sent, and
+ * timing modifiers sent alone apply to the job's current timing (see update-timing.ts).
+ */
 export async function updateJob(
   ctx: ServiceContext,
   id: string,
@@ -61,27 +66,11 @@ export async function updateJob(
 ): Promise<JobChangeResult> {
   assertJobId(id)
   const now = ctx.clock.now()
-  const timingChanged = hasTimingChange(input)
-  if (timingChanged && !MAIN_TIMING_FIELDS.some((field) => isGiven(input[field]))) {
-    throw validationProblem([
-      {
-        field: 'run_at',
-        message:
-          'timing modifiers (timezone, starts_at, ends_at, max_runs) were sent without the timing itself.',
-        hint: 'To change timing send exactly one of run_at, delay, every or cron, plus the modifiers, e.g. {"every":"1h","max_runs":5}.',
-      },
-    ])
-  }
-  const parsed = timingChanged
-    ? parseTiming(timingInput(input), {
-        now,
-        defaultTimezone: ctx.settings.defaultTimezone,
-        minIntervalMs: ctx.settings.minIntervalMs,
-      })
-    : null
-
-  // Action fields are validated against the current job before the transaction (DNS checks are slow).
+  // Timing and action fields are checked against the current job before the transaction (DNS
+  // checks are slow); the transaction locks the job again and applies them.
   const current = await withTransaction(ctx.pool, (tx) => lockJob(tx, id))
+  if (current.status === JOB_STATUS.cancelled) refuseUpdate(current)
+  const parsed = parseUpdateTiming(ctx, current, input, now)
   const foreign = foreignActionFields(ctx, current.actionKind, input)
   if (foreign.length > 0) {
     throw validationProblem(
@@ -106,14 +95,7 @@ export async function updateJob(
   const job = await withTransaction(ctx.pool, async (tx) => {
     const locked = await lockJob(tx, id)
     before = locked
-    if (locked.status === JOB_STATUS.cancelled) {
-      refuseTransition(locked, 'update', [
-        JOB_STATUS.scheduled,
-        JOB_STATUS.paused,
-        JOB_STATUS.completed,
-        JOB_STATUS.failed,
-      ])
-    }
+    if (locked.status === JOB_STATUS.cancelled) refuseUpdate(locked)
     const patch: JobPatch = {}
     if (isGiven(input.name)) patch.name = String(input.name).trim()
     if (isGiven(input.description)) patch.description = String(input.description)
@@ -164,5 +146,6 @@ export async function updateJob(
   })
   if (before) await withdrawStale(ctx, before, job)
   if (job.nextRunAt) ctx.engine.notifyPlanned(job.nextRunAt)
-  return jobChangeResult(ctx, job, now, { warnings: parsed?.warnings ?? [] })
+  const warnings = [...(parsed ? timingWarnings(parsed, now) : []), ...(prepared?.warnings ?? [])]
+  return jobChangeResult(ctx, job, now, { warnings })
 }

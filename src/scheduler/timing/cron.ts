@@ -11,9 +11,15 @@
 
 import { type CronExpression, CronExpressionParser } from 'cron-parser'
 import { fieldProblem } from '../../http/problem-error.ts'
+import {
+  checkNearestWeekday,
+  checkQuartzSyntax,
+  checkStraySixthField,
+  explainCronError,
+} from './cron-checks.ts'
 
 export const CRON_HINT =
-  'Use 5 fields "minute hour day-of-month month day-of-week", e.g. "0 9 * * MON-FRI" (09:00 on weekdays), or 6 fields with seconds first, e.g. "*/30 * * * * *" (every 30 seconds)'
+  'Use 5 fields "minute hour day-of-month month day-of-week", e.g. "0 9 * * MON-FRI" (09:00 on weekdays) or "0 9 * * MON#1" (09:00 on the first Monday of the month), or 6 fields with seconds first, e.g. "*/30 * * * * *" (every 30 seconds)'
 
 /** Shorthands cron-parser expands; matched case-insensitively. */
 export const CRON_SHORTHANDS = [
@@ -46,10 +52,11 @@ function parse(expression: string, timezone: string, currentDate?: Date): CronEx
 const HASH_TOKEN = /(^|[,\s])h(?=$|[(/#,\s])/i
 
 /**
- * Validates `text` (field count, values, never-matching dates) and returns the normalised
- * expression, or throws a 422 on field `cron` with cron-parser's reason and an example.
+ * Validates `text` (field count, values, never-matching dates, Quartz syntax, a stray sixth field)
+ * and returns the normalised expression, or throws a 422 on field `cron` that names the problem and
+ * what to send instead. Notes for an accepted but ambiguous expression go to `warnings`.
  */
-export function checkCronExpression(text: string, timezone: string): string {
+export function checkCronExpression(text: string, timezone: string, warnings?: string[]): string {
   const expression = normaliseCronText(text)
   const quoted = JSON.stringify(expression)
   if (expression.startsWith('@')) {
@@ -61,6 +68,7 @@ export function checkCronExpression(text: string, timezone: string): string {
       )
     }
   } else {
+    checkQuartzSyntax(expression)
     const count = expression.split(' ').length
     if (count !== 5 && count !== 6) {
       throw fieldProblem(
@@ -76,6 +84,8 @@ export function checkCronExpression(text: string, timezone: string): string {
         'Pick fixed values instead, e.g. "15 9 * * *" for 09:15 every day',
       )
     }
+    checkNearestWeekday(expression)
+    checkStraySixthField(expression, warnings)
   }
   try {
     parse(expression, timezone)
@@ -88,7 +98,8 @@ export function checkCronExpression(text: string, timezone: string): string {
         'Pick a day that exists in every chosen month, e.g. "0 9 28 2 *", or "0 9 L 2 *" for the last day of February',
       )
     }
-    throw fieldProblem('cron', `cron ${quoted} is invalid: ${reason}`, CRON_HINT)
+    const explained = explainCronError(expression, reason)
+    throw fieldProblem('cron', explained.message, explained.hint ?? CRON_HINT)
   }
   return expression
 }
@@ -137,14 +148,4 @@ export function cronMinimumGapMs(
 /** Whether the wall time of `date` in `timezone` matches every field of the expression. */
 export function cronMatches(expression: string, timezone: string, date: Date): boolean {
   return parse(expression, timezone).includesDate(date)
-}
-
-/** True when both day-of-month and day-of-week are restricted, so cron runs when EITHER matches. */
-export function cronUsesDayOr(expression: string): boolean {
-  if (expression.startsWith('@')) return false
-  const fields = expression.split(' ')
-  const offset = fields.length === 6 ? 1 : 0
-  const dom = fields[offset + 2] ?? '*'
-  const dow = fields[offset + 4] ?? '*'
-  return !['*', '?'].includes(dom) && !['*', '?'].includes(dow)
 }

@@ -1,7 +1,5 @@
 // Parses the duration grammar shared by `delay`, `every` and signed offsets such as "-15m".
 
-import { fieldProblem, type ProblemError } from '../../http/problem-error.ts'
-
 export const MS_PER_SECOND = 1000
 export const MS_PER_MINUTE = 60 * MS_PER_SECOND
 export const MS_PER_HOUR = 60 * MS_PER_MINUTE
@@ -10,9 +8,18 @@ export const MS_PER_HOUR = 60 * MS_PER_MINUTE
 export const MS_PER_DAY = 24 * MS_PER_HOUR
 export const MS_PER_WEEK = 7 * MS_PER_DAY
 
-/** Longest accepted delay (and interval, and how far ahead run_at/starts_at may be). */
-export const MAX_DELAY_DAYS = 366
-export const MAX_DELAY_MS = MAX_DELAY_DAYS * MS_PER_DAY
+/** Default horizon: how far ahead run_at, starts_at and delay may reach (MAX_SCHEDULE_AHEAD_DAYS). */
+export const DEFAULT_MAX_AHEAD_DAYS = 3650
+export const DEFAULT_MAX_AHEAD_MS = DEFAULT_MAX_AHEAD_DAYS * MS_PER_DAY
+/** Times further ahead than this are accepted with a warning (a wrong year is a common slip). */
+export const FAR_AHEAD_WARNING_MS = 366 * MS_PER_DAY
+
+/**
+ * The grammar of `delay` and `every`, for field descriptions: the text agents read is the text the
+ * parser below accepts.
+ */
+export const DURATION_GRAMMAR =
+  'a number with a unit, e.g. 90s, 15m, 2h, 1h30m, "3 days", "2 weeks", "1 hour and 30 minutes", "half an hour"; ISO 8601 such as PT2H or P1D; or hourly, daily, weekly. A leading "in" or "every" and a trailing "from now" are ignored. A day is 24 hours; months and years have no fixed length, so use run_at or cron for those'
 
 const UNIT_MS: Record<string, number> = {
   s: MS_PER_SECOND,
@@ -45,7 +52,7 @@ export type DurationFailure =
   | { reason: 'bare-number' }
   | { reason: 'sub-second' }
   | { reason: 'not-positive' }
-  | { reason: 'unsupported-unit'; unit: string }
+  | { reason: 'unsupported-unit'; unit: string; amount: number | null }
   | { reason: 'syntax' }
 
 export type DurationAnalysis = { ok: true; ms: number } | ({ ok: false } & DurationFailure)
@@ -68,8 +75,14 @@ export function analyseDuration(text: string, signed = false): DurationAnalysis 
     if (signMatch[1] === '-') sign = -1
     rest = rest.slice(signMatch[0].length)
   }
-  rest = rest.replace(/^in\s+/, '')
-  const magnitude = rest.startsWith('p') ? parseIso(rest) : parseHuman(rest)
+  rest = stripFillerWords(rest)
+  const word = WORD_DURATIONS[rest]
+  const magnitude =
+    word !== undefined
+      ? { ok: true as const, ms: word }
+      : rest.startsWith('p')
+        ? parseIso(rest)
+        : parseHuman(rest)
   if (!magnitude.ok) return magnitude
   if (magnitude.ms === 0 && !signed) return { ok: false, reason: 'not-positive' }
   return { ok: true, ms: sign * magnitude.ms }
@@ -87,6 +100,37 @@ export function parseSignedDuration(text: string): number | null {
   return result.ok ? result.ms : null
 }
 
+/** Whole phrases that name a duration. */
+const WORD_DURATIONS: Record<string, number> = {
+  secondly: MS_PER_SECOND,
+  minutely: MS_PER_MINUTE,
+  hourly: MS_PER_HOUR,
+  daily: MS_PER_DAY,
+  nightly: MS_PER_DAY,
+  weekly: MS_PER_WEEK,
+  fortnightly: 2 * MS_PER_WEEK,
+  'half an hour': 30 * MS_PER_MINUTE,
+  'half hour': 30 * MS_PER_MINUTE,
+  'a half hour': 30 * MS_PER_MINUTE,
+  'quarter of an hour': 15 * MS_PER_MINUTE,
+  'a quarter of an hour': 15 * MS_PER_MINUTE,
+  'quarter hour': 15 * MS_PER_MINUTE,
+  'an hour and a half': 90 * MS_PER_MINUTE,
+  'other day': 2 * MS_PER_DAY,
+  'other week': 2 * MS_PER_WEEK,
+  'other hour': 2 * MS_PER_HOUR,
+}
+
+/** 'every 15 minutes' → '15 minutes', 'in 2 hours' → '2 hours', '3 days from now' → '3 days', 'every hour' → '1 hour'. */
+function stripFillerWords(text: string): string {
+  const stripped = text
+    .replace(/^(?:every|each|in|after)\s+/, '')
+    .replace(/\s+(?:from now|later|from today)$/, '')
+    .replace(/^once\s+an?\s+/, '')
+    .trim()
+  return /^(?:second|sec|minute|min|hour|hr|day|week)$/.test(stripped) ? `1 ${stripped}` : stripped
+}
+
 function finish(total: number): DurationAnalysis {
   const ms = Math.round(total)
   if (!Number.isFinite(ms)) return { ok: false, reason: 'syntax' }
@@ -97,9 +141,14 @@ function finish(total: number): DurationAnalysis {
 function parseIso(text: string): DurationAnalysis {
   const match = ISO.exec(text)
   if (!match || text === 'p' || text.endsWith('t')) {
+    const calendar = /^p(\d+)([ym])$/.exec(text)
+    if (calendar?.[1] && calendar[2]) {
+      const unit = calendar[2] === 'y' ? 'years' : 'months'
+      return { ok: false, reason: 'unsupported-unit', unit, amount: Number(calendar[1]) }
+    }
     const unsupported = /^p[^t]*?[ym]/.test(text)
     return unsupported
-      ? { ok: false, reason: 'unsupported-unit', unit: 'months/years' }
+      ? { ok: false, reason: 'unsupported-unit', unit: 'months/years', amount: null }
       : { ok: false, reason: 'syntax' }
   }
   const [, w, d, h, m, s] = match
@@ -119,6 +168,11 @@ function parseHuman(text: string): DurationAnalysis {
     .replace(/\band\b/g, ' ')
     .trim()
   if (new RegExp(`^${NUMBER}$`).test(cleaned)) return { ok: false, reason: 'bare-number' }
+  const calendar =
+    /^(?:(\d+)\s*)?(monthly|yearly|annually|quarterly|months?|mos?|mths?|years?|yrs?|y)$/.exec(
+      cleaned,
+    )
+  if (calendar?.[2]) return calendarFailure(calendar[2], calendar[1])
   if (!HUMAN_WHOLE.test(cleaned)) return { ok: false, reason: 'syntax' }
   let total = 0
   const seen = new Set<number>()
@@ -128,7 +182,7 @@ function parseHuman(text: string): DurationAnalysis {
     const unitMs = UNIT_MS[unit]
     if (unitMs === undefined) {
       return /^(mo|mos|mth|mths|months?|y|yr|yrs|years?)$/.test(unit)
-        ? { ok: false, reason: 'unsupported-unit', unit }
+        ? { ok: false, reason: 'unsupported-unit', unit, amount: null }
         : { ok: false, reason: 'syntax' }
     }
     if (seen.has(unitMs)) return { ok: false, reason: 'syntax' }
@@ -136,6 +190,15 @@ function parseHuman(text: string): DurationAnalysis {
     total += (amount.startsWith('a') ? 1 : Number(amount)) * unitMs
   }
   return finish(total)
+}
+
+/** 'monthly' → 1 month, '3 years' → 3 years, 'quarterly' → 3 months: refused, with the amount for the hint. */
+function calendarFailure(word: string, amount: string | undefined): DurationAnalysis {
+  const count = amount === undefined ? 1 : Number(amount)
+  if (word === 'quarterly')
+    return { ok: false, reason: 'unsupported-unit', unit: 'months', amount: 3 }
+  const unit = /^(?:y|yrs?|years?|yearly|annually)$/.test(word) ? 'years' : 'months'
+  return { ok: false, reason: 'unsupported-unit', unit, amount: count }
 }
 
 /** Compact grammar form used in hints, e.g. 90000 → "1m30s", 86400000 → "1d". */
@@ -153,53 +216,4 @@ export function formatCompactDuration(ms: number): string {
     rest -= count * unit
   }
   return out
-}
-
-const GRAMMAR_HINT =
-  'Use a number with a unit (s, m, h, d, w), e.g. "15m", "2h", "1h30m", "3 days", or ISO 8601 such as "PT2H"'
-
-/** The 422 for a duration that failed analysis, with a hint for the specific mistake. */
-export function durationProblem(
-  field: string,
-  text: string,
-  failure: DurationFailure,
-): ProblemError {
-  const quoted = JSON.stringify(text.trim())
-  switch (failure.reason) {
-    case 'bare-number': {
-      const n = text.trim()
-      return fieldProblem(
-        field,
-        `${quoted} has no unit`,
-        `Add a unit, e.g. "${n}m" for ${n} minutes or "${n}s" for ${n} seconds`,
-      )
-    }
-    case 'sub-second':
-      return fieldProblem(
-        field,
-        `${quoted} is not a whole number of seconds; durations have one-second resolution`,
-        'Use whole seconds or larger units, e.g. "30s" or "2m"',
-      )
-    case 'not-positive':
-      return fieldProblem(
-        field,
-        `${quoted} must be greater than zero`,
-        'Use a positive duration, e.g. "10m"',
-      )
-    case 'unsupported-unit':
-      return fieldProblem(
-        field,
-        `${quoted} uses ${failure.unit}, which has no fixed length`,
-        'Use s, m, h, d or w, e.g. "30d"; for "every month" use cron, e.g. cron: "0 9 1 * *"',
-      )
-    default:
-      return fieldProblem(field, `${quoted} is not a duration`, GRAMMAR_HINT)
-  }
-}
-
-/** Parse a positive duration for `field` or throw the matching 422. */
-export function requireDuration(field: string, text: string): number {
-  const result = analyseDuration(text)
-  if (!result.ok) throw durationProblem(field, text, result)
-  return result.ms
 }

@@ -13,12 +13,29 @@ function plural(count: number, unit: string): string {
   return `${count} ${unit}${count === 1 ? '' : 's'}`
 }
 
+const DAYS_PER_YEAR = 365.25
+const DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+
+/** 'about 2 years 1 month', 'about 3 months': calendar lengths vary, so far spans are approximate. */
+function roughFarDuration(days: number): string {
+  const totalMonths = Math.round(days / DAYS_PER_MONTH)
+  const years = Math.floor(totalMonths / 12)
+  const months = totalMonths - years * 12
+  const parts = [
+    ...(years > 0 ? [plural(years, 'year')] : []),
+    ...(months > 0 ? [plural(months, 'month')] : []),
+  ]
+  return `about ${parts.join(' ')}`
+}
+
 /**
  * At most two adjacent units, truncated: '2 hours 5 minutes', '45 seconds', '3 days 4 hours',
- * '1 day' (for 1 day 0 hours 5 minutes). The sign is ignored (callers say "ago"); the input is
- * rounded to whole seconds first, so anything under half a second is '0 seconds'.
+ * '1 day' (for 1 day 0 hours 5 minutes); from 60 days on, approximate months and years ('about 2
+ * years 1 month'). The sign is ignored (callers say "ago"); the input is rounded to whole seconds
+ * first, so anything under half a second is '0 seconds'.
  */
 export function humanizeDuration(ms: number): string {
+  if (Math.abs(ms) >= 60 * MS_PER_DAY) return roughFarDuration(Math.abs(ms) / MS_PER_DAY)
   const seconds = Math.round(Math.abs(ms) / MS_PER_SECOND)
   const total = seconds * MS_PER_SECOND
   if (total === 0) return '0 seconds'

@@ -9,9 +9,11 @@ export {
 } from './cron.ts'
 export { describeCronExpression } from './cron-describe.ts'
 export {
+  DEFAULT_MAX_AHEAD_DAYS,
+  DURATION_GRAMMAR,
+  FAR_AHEAD_WARNING_MS,
   formatCompactDuration,
-  MAX_DELAY_DAYS,
-  MAX_DELAY_MS,
+  MS_PER_DAY,
   parseDuration,
   parseSignedDuration,
 } from './duration.ts'
@@ -38,10 +40,11 @@ export type {
 } from './types.ts'
 export { scheduleWarnings } from './warnings.ts'
 export {
+  formatClock,
+  formatHumanLocal,
   isValidTimezone,
   localIso,
   normaliseTimezone,
-  requireTimezone,
-  TIMEZONE_HINT,
   toRunTime,
 } from './zone.ts'
+export { requireTimezone, TIMEZONE_HINT } from './zone-problem.ts'

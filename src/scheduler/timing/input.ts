@@ -1,7 +1,15 @@
 // Cleans a TimingInput and enforces the structural rules: exactly one mode, recurring-only fields, max_runs.
 
 import { type FieldError, fieldProblem, validationProblem } from '../../http/problem-error.ts'
+import { exampleLocalRunAt } from './examples.ts'
 import type { TimingInput } from './types.ts'
+
+/** Now and a zone, for examples in hints (never a date that has passed). */
+export interface ExampleClock {
+  now: Date
+  timezone?: string
+  defaultTimezone?: string
+}
 
 export type TimingMode = 'run_at' | 'delay' | 'every' | 'cron'
 export const TIMING_MODES: readonly TimingMode[] = ['run_at', 'delay', 'every', 'cron']
@@ -28,11 +36,17 @@ export interface CleanInput {
   max_runs?: number
 }
 
-const MODE_EXAMPLES =
-  'Send exactly one of: run_at (e.g. "2026-12-01T09:00:00-03:00"), delay (e.g. "15m"), every (e.g. "1h"), or cron (e.g. "0 9 * * MON-FRI")'
+function zoneOf(clock: ExampleClock): string {
+  return clock.timezone ?? clock.defaultTimezone ?? 'UTC'
+}
+
+/** The four ways to give timing, with examples computed from now. */
+function modeExamples(clock: ExampleClock): string {
+  return `Send exactly one of: run_at for a date and time (e.g. "${exampleLocalRunAt(clock.now, zoneOf(clock))}", read in timezone ${zoneOf(clock)}), delay for "in …" (e.g. "15m"), every for a fixed interval (e.g. "1h"), or cron for fixed times (e.g. "0 9 * * MON-FRI")`
+}
 
 /** Drops not-given fields and rejects values of the wrong type (e.g. run_at: 123). */
-export function cleanInput(input: TimingInput): CleanInput {
+export function cleanInput(input: TimingInput, clock: ExampleClock): CleanInput {
   const raw = input as Record<string, unknown>
   const clean: CleanInput = {}
   for (const field of TEXT_FIELDS) {
@@ -42,7 +56,7 @@ export function cleanInput(input: TimingInput): CleanInput {
       throw fieldProblem(
         field,
         `${field} must be a string`,
-        `Send text, e.g. ${field}: ${exampleFor(field)}`,
+        `Send text, e.g. ${field}: ${exampleFor(field, clock)}`,
       )
     }
     const trimmed = value.trim()
@@ -55,7 +69,7 @@ export function cleanInput(input: TimingInput): CleanInput {
   return clean
 }
 
-function exampleFor(field: (typeof TEXT_FIELDS)[number]): string {
+function exampleFor(field: (typeof TEXT_FIELDS)[number], clock: ExampleClock): string {
   switch (field) {
     case 'delay':
       return '"15m"'
@@ -66,7 +80,7 @@ function exampleFor(field: (typeof TEXT_FIELDS)[number]): string {
     case 'timezone':
       return '"Europe/Berlin"'
     default:
-      return '"2026-12-01T09:00:00-03:00"'
+      return `"${exampleLocalRunAt(clock.now, zoneOf(clock))}"`
   }
 }
 
@@ -75,7 +89,7 @@ export function checkMaxRuns(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw fieldProblem(
       'max_runs',
-      `max_runs must be a whole number of at least 1, got ${JSON.stringify(value)}`,
+      `max_runs must be a whole number of at least 1 (how many runs in total), got ${JSON.stringify(value)}`,
       'Send a positive integer, e.g. max_runs: 10, or leave it out for no limit',
     )
   }
@@ -83,14 +97,14 @@ export function checkMaxRuns(value: unknown): number {
 }
 
 /** Exactly one of run_at, delay, every, cron; otherwise a 422 listing what to send. */
-export function pickMode(input: CleanInput): TimingMode {
+export function pickMode(input: CleanInput, clock: ExampleClock): TimingMode {
   const given = TIMING_MODES.filter((mode) => input[mode] !== undefined)
   const [only, ...others] = given
   if (only === undefined) {
     throw fieldProblem(
       'run_at',
       'No timing given: run_at, delay, every and cron are all empty',
-      MODE_EXAMPLES,
+      `${modeExamples(clock)}. If the user did not say when, ask them rather than guessing.`,
     )
   }
   if (others.length > 0) {
@@ -98,7 +112,7 @@ export function pickMode(input: CleanInput): TimingMode {
     const errors: FieldError[] = given.map((field) => ({
       field,
       message: `${names} were ${given.length === 2 ? 'both' : 'all'} given, but they are alternatives`,
-      hint: `Keep only one of ${names}. ${MODE_EXAMPLES}`,
+      hint: `Keep only one of ${names}. ${modeExamples(clock)}.`,
     }))
     throw validationProblem(errors, `Send exactly one of run_at, delay, every, cron; got ${names}.`)
   }
@@ -112,12 +126,12 @@ export function checkRecurringOnly(mode: TimingMode, input: CleanInput): void {
   if (offending.length === 0) return
   const errors: FieldError[] = offending.map((field) => ({
     field,
-    message: `${field} only applies to recurring schedules (every or cron), not to ${mode}`,
-    hint: `Remove ${field}, or make the schedule recurring, e.g. every: "1h" with ${field}`,
+    message: `${field} applies only to recurring schedules (every or cron), not to ${mode}: a ${mode} job runs once`,
+    hint: `Remove ${field}, or make the schedule recurring, e.g. every: "1d" with ${field}`,
   }))
   throw validationProblem(
     errors,
-    `${listNames(offending)} only apply to every or cron schedules, not to ${mode}.`,
+    `${listNames(offending)} ${offending.length === 1 ? 'applies' : 'apply'} only to every or cron schedules, not to ${mode}.`,
   )
 }
 

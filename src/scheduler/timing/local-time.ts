@@ -1,9 +1,12 @@
 // Parses run_at / starts_at / ends_at and resolves wall times in a zone, including DST gaps and overlaps.
 
+import { DateTime } from 'luxon'
 import { fieldProblem } from '../../http/problem-error.ts'
 import { MS_PER_DAY, MS_PER_MINUTE } from './duration.ts'
+import { exampleAbsoluteRunAt, exampleLocalRunAt } from './examples.ts'
 import { humanizeDuration } from './humanize.ts'
-import { localIso, offsetMinutes } from './zone.ts'
+import { suggestDateTimeForPhrase } from './phrase-to-date.ts'
+import { formatClock, formatHumanDate, localIso, offsetMinutes } from './zone.ts'
 
 export interface WallTime {
   year: number
@@ -16,7 +19,7 @@ export interface WallTime {
 }
 
 export type ParsedDateTime =
-  | { kind: 'absolute'; date: Date }
+  | { kind: 'absolute'; date: Date; offsetMinutes: number }
   | { kind: 'local'; wall: WallTime }
   | { kind: 'date-only' }
 
@@ -63,7 +66,11 @@ export function parseDateTimeText(text: string): ParsedDateTime | null {
     if (oh > 18 || om > 59) return null
     offsetMin = (offset.startsWith('-') ? -1 : 1) * (oh * 60 + om)
   }
-  return { kind: 'absolute', date: new Date(wallAsUtcMs(wall) - offsetMin * MS_PER_MINUTE) }
+  return {
+    kind: 'absolute',
+    date: new Date(wallAsUtcMs(wall) - offsetMin * MS_PER_MINUTE),
+    offsetMinutes: offsetMin,
+  }
 }
 
 function wallAsUtcMs(wall: WallTime): number {
@@ -136,24 +143,90 @@ export interface ParsedWhen {
   warning: string | null
 }
 
-/** Parses a run_at-style value for `field`: absolute with offset, or a wall time in `timezone`. */
-export function parseWhen(field: string, text: string, timezone: string): ParsedWhen {
+/** Where a run_at-style value is read: the schedule's zone and whether the caller named it. */
+export interface WhenContext {
+  now: Date
+  timezone: string
+  /** True when the request named `timezone` (an offset in the value then conflicts with it). */
+  timezoneGiven?: boolean
+}
+
+/**
+ * Parses a run_at-style value for `field`: absolute with offset, or a wall time in `timezone`.
+ * `warning` notes a DST adjustment, or an offset that overrides an explicit, different timezone.
+ */
+export function parseWhen(field: string, text: string, ctx: WhenContext): ParsedWhen {
   const parsed = parseDateTimeText(text)
+  const timeOnly = /^(\d{1,2}):(\d{2})(?::\d{2})?$/.exec(text.trim())
+  if (parsed === null && timeOnly) throw timeWithoutDate(field, text, timeOnly, ctx)
   if (parsed === null) {
+    const words = suggestDateTimeForPhrase(text, ctx.now, ctx.timezone)
+    if (words) {
+      throw fieldProblem(
+        field,
+        `${JSON.stringify(text)} is a date in words, not an ISO 8601 date-time`,
+        `If the user meant ${words.reading} in ${ctx.timezone}, send ${field} "${words.local}"${words.timeGiven ? '' : ' (09:00 stands in for the time; ask the user if they did not say it)'}.`,
+      )
+    }
     throw fieldProblem(
       field,
       `${JSON.stringify(text)} is not a valid ISO 8601 date-time`,
-      `Use e.g. "2026-12-01T09:00:00-03:00" for an exact instant, or "2026-12-01T09:00" for 09:00 in the timezone field (default zone if omitted)`,
+      `Use e.g. "${exampleLocalRunAt(ctx.now, ctx.timezone)}" for 09:00 tomorrow in ${ctx.timezone} (the timezone field), or "${exampleAbsoluteRunAt(ctx.now, ctx.timezone)}" with an explicit offset. Call getCurrentTime if you need today's date.`,
     )
   }
   if (parsed.kind === 'date-only') {
     throw fieldProblem(
       field,
       `${JSON.stringify(text)} has a date but no time of day`,
-      `Add a time, e.g. "${text.trim()}T09:00"`,
+      `Add a time, e.g. "${text.trim()}T09:00"; if the user did not say what time, ask them rather than guessing.`,
     )
   }
-  if (parsed.kind === 'absolute') return { date: parsed.date, warning: null }
-  const resolved = resolveWallTime(parsed.wall, timezone)
-  return { date: resolved.date, warning: dstWarning(field, parsed.wall, resolved, timezone) }
+  if (parsed.kind === 'absolute') {
+    return { date: parsed.date, warning: offsetConflict(field, text, parsed, ctx) }
+  }
+  const resolved = resolveWallTime(parsed.wall, ctx.timezone)
+  return { date: resolved.date, warning: dstWarning(field, parsed.wall, resolved, ctx.timezone) }
+}
+
+/** "09:00" alone: name the date-time it means today (or tomorrow, when today's has passed). */
+function timeWithoutDate(field: string, text: string, match: RegExpExecArray, ctx: WhenContext) {
+  const hour = Number(match[1])
+  const minute = Number(match[2])
+  const today = DateTime.fromMillis(ctx.now.getTime(), { zone: ctx.timezone }).set({
+    hour,
+    minute,
+    second: 0,
+    millisecond: 0,
+  })
+  const next = today.toMillis() > ctx.now.getTime() ? today : today.plus({ days: 1 })
+  const which = next === today ? 'today' : 'tomorrow'
+  return fieldProblem(
+    field,
+    `${JSON.stringify(text.trim())} has a time of day but no date`,
+    `Send the date too, e.g. "${next.toFormat("yyyy-MM-dd'T'HH:mm")}" for ${which} at ${next.toFormat('HH:mm')} in ${ctx.timezone}; if the user did not say which day, ask them.`,
+  )
+}
+
+/**
+ * A value with its own offset is an exact instant, so an explicit timezone that disagrees with that
+ * offset only changes how it is shown: say which wins and what local time results.
+ */
+function offsetConflict(
+  field: string,
+  text: string,
+  parsed: Extract<ParsedDateTime, { kind: 'absolute' }>,
+  ctx: WhenContext,
+): string | null {
+  if (!ctx.timezoneGiven) return null
+  if (offsetMinutes(parsed.date, ctx.timezone) === parsed.offsetMinutes) return null
+  const withoutOffset = text.trim().replace(/\s*(?:z|[+-]\d{2}(?::?\d{2})?)$/i, '')
+  const offset =
+    parsed.offsetMinutes === 0 ? 'UTC' : `UTC${formatOffsetMinutes(parsed.offsetMinutes)}`
+  return `${field} ${JSON.stringify(text.trim())} carries its own offset (${offset}), which wins over timezone ${ctx.timezone}: it runs at ${formatClock(parsed.date, ctx.timezone)} on ${formatHumanDate(parsed.date, ctx.timezone)} in ${ctx.timezone}. If the user meant ${withoutOffset.slice(11, 16)} in ${ctx.timezone}, send ${field} "${withoutOffset}" without the offset.`
+}
+
+function formatOffsetMinutes(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+'
+  const abs = Math.abs(minutes)
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
 }

@@ -1,6 +1,7 @@
 // Describes the current instant in a zone, for the getCurrentTime tool and error messages.
 
-import { formatOffset, localIso, requireTimezone, wallFields } from './zone.ts'
+import { formatOffset, localIso, wallFields } from './zone.ts'
+import { requireTimezone } from './zone-problem.ts'
 
 export interface NowDescription {
   /** UTC ISO, e.g. 2026-11-27T13:05:00.000Z. */
@@ -19,7 +20,7 @@ export interface NowDescription {
 
 /** Throws a 422 on field `timezone` for an unknown zone. */
 export function describeNow(now: Date, timezone: string): NowDescription {
-  const zone = requireTimezone(timezone)
+  const zone = requireTimezone(timezone, 'timezone', now)
   const offset = formatOffset(now, zone)
   const dt = wallFields(now, zone)
   return {

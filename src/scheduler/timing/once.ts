@@ -1,24 +1,54 @@
 // Builds one-off schedules from run_at (absolute or local wall time) or delay (relative to now).
 
+import { DateTime } from 'luxon'
 import { fieldProblem } from '../../http/problem-error.ts'
-import { type BuildContext, bothClocks, checkNotTooFar, PAST_TOLERANCE_MS } from './context.ts'
-import { MAX_DELAY_DAYS, MAX_DELAY_MS, requireDuration } from './duration.ts'
+import {
+  type BuildContext,
+  bothClocks,
+  checkNotTooFar,
+  describeHorizon,
+  maxAheadOf,
+  PAST_TOLERANCE_MS,
+} from './context.ts'
+import { requireDuration } from './duration-problem.ts'
+import { exampleLocalRunAt } from './examples.ts'
+import { relativePhrase } from './humanize.ts'
 import { parseWhen } from './local-time.ts'
 import type { OnceSchedule } from './types.ts'
 import { localIso } from './zone.ts'
 
+/**
+ * A past run_at is often the right day in the wrong year (a model's sense of "now" lags): the same
+ * wall time in the next year that is still ahead, or null.
+ */
+function sameDayAhead(date: Date, ctx: BuildContext): string | null {
+  const local = DateTime.fromMillis(date.getTime(), { zone: ctx.timezone })
+  for (let years = 1; years <= 2; years++) {
+    const candidate = local.plus({ years })
+    if (candidate.toMillis() > ctx.now.getTime()) return candidate.toFormat("yyyy-MM-dd'T'HH:mm")
+  }
+  return null
+}
+
+function pastRunAtProblem(date: Date, ctx: BuildContext) {
+  const ahead = sameDayAhead(date, ctx)
+  const yearSlip =
+    ahead && date.getTime() < ctx.now.getTime() - 7 * 24 * 3_600_000
+      ? ` If the user meant the next ${DateTime.fromMillis(date.getTime(), { zone: ctx.timezone }).toFormat('d LLLL')}, send run_at "${ahead}" (call getCurrentTime when unsure of today's date).`
+      : ''
+  return fieldProblem(
+    'run_at',
+    `run_at ${localIso(date, ctx.timezone)} is in the past (${relativePhrase(date, ctx.now)}). The current time is ${bothClocks(ctx.now, ctx.timezone)}`,
+    `Send a time after ${localIso(ctx.now, ctx.timezone)}, e.g. run_at: "${exampleLocalRunAt(ctx.now, ctx.timezone)}", or a relative delay such as delay: "10m".${yearSlip}`,
+  )
+}
+
 /** run_at: in the past (beyond PAST_TOLERANCE_MS) is a 422 unless ctx.preview. */
 export function buildRunAt(text: string, ctx: BuildContext): OnceSchedule {
-  const { date, warning } = parseWhen('run_at', text, ctx.timezone)
+  const { date, warning } = parseWhen('run_at', text, ctx)
   if (warning) ctx.warnings.push(warning)
   const lateBy = ctx.now.getTime() - date.getTime()
-  if (lateBy > PAST_TOLERANCE_MS && !ctx.preview) {
-    throw fieldProblem(
-      'run_at',
-      `run_at ${localIso(date, ctx.timezone)} is in the past. The current time is ${bothClocks(ctx.now, ctx.timezone)}`,
-      `Send a time after ${localIso(ctx.now, ctx.timezone)}, or use delay for a relative time instead, e.g. delay: "10m"`,
-    )
-  }
+  if (lateBy > PAST_TOLERANCE_MS && !ctx.preview) throw pastRunAtProblem(date, ctx)
   checkNotTooFar('run_at', date, ctx)
   return {
     kind: 'once',
@@ -29,19 +59,22 @@ export function buildRunAt(text: string, ctx: BuildContext): OnceSchedule {
   }
 }
 
-/** delay: now + duration, at most MAX_DELAY_DAYS. */
+/** delay: now + duration, within the horizon (maxAheadMs). */
 export function buildDelay(text: string, ctx: BuildContext): OnceSchedule {
-  const ms = requireDuration('delay', text)
-  if (ms > MAX_DELAY_MS) {
+  const ms = requireDuration('delay', text, ctx)
+  const maxAheadMs = maxAheadOf(ctx)
+  if (ms > maxAheadMs) {
     throw fieldProblem(
       'delay',
-      `delay ${JSON.stringify(text)} is longer than ${MAX_DELAY_DAYS} days`,
-      `Use at most "${MAX_DELAY_DAYS}d", or run_at with a date, e.g. run_at: "2026-12-01T09:00:00-03:00"`,
+      `delay ${JSON.stringify(text)} is longer than ${describeHorizon(maxAheadMs)}, the furthest this server schedules`,
+      `Check the amount with the user; for a one-off within the limit send e.g. run_at: "${exampleLocalRunAt(ctx.now, ctx.timezone, 365)}".`,
     )
   }
+  const runAt = new Date(ctx.now.getTime() + ms)
+  checkNotTooFar('delay', runAt, ctx)
   return {
     kind: 'once',
-    runAt: new Date(ctx.now.getTime() + ms).toISOString(),
+    runAt: runAt.toISOString(),
     timezone: ctx.timezone,
     source: 'delay',
     original: text,

@@ -1,15 +1,16 @@
 // Builds recurring schedules: fixed intervals (`every`) and cron, with starts_at / ends_at / max_runs.
 
 import { fieldProblem } from '../../http/problem-error.ts'
-import { type BuildContext, checkNotTooFar, PAST_TOLERANCE_MS } from './context.ts'
-import { checkCronExpression, cronMinimumGapMs, firstCronOccurrence } from './cron.ts'
 import {
-  formatCompactDuration,
-  MAX_DELAY_DAYS,
-  MAX_DELAY_MS,
-  MS_PER_MINUTE,
-  requireDuration,
-} from './duration.ts'
+  type BuildContext,
+  checkNotTooFar,
+  describeHorizon,
+  maxAheadOf,
+  PAST_TOLERANCE_MS,
+} from './context.ts'
+import { checkCronExpression, cronMinimumGapMs, firstCronOccurrence } from './cron.ts'
+import { formatCompactDuration, MS_PER_MINUTE } from './duration.ts'
+import { requireDuration } from './duration-problem.ts'
 import { formatDurationExact } from './humanize.ts'
 import type { CleanInput } from './input.ts'
 import { parseWhen } from './local-time.ts'
@@ -26,13 +27,13 @@ function parseBounds(input: CleanInput, ctx: BuildContext): Bounds {
   let startsAt: Date | null = null
   let endsAt: Date | null = null
   if (input.starts_at !== undefined) {
-    const parsed = parseWhen('starts_at', input.starts_at, ctx.timezone)
+    const parsed = parseWhen('starts_at', input.starts_at, ctx)
     if (parsed.warning) ctx.warnings.push(parsed.warning)
     checkNotTooFar('starts_at', parsed.date, ctx)
     startsAt = parsed.date
   }
   if (input.ends_at !== undefined) {
-    const parsed = parseWhen('ends_at', input.ends_at, ctx.timezone)
+    const parsed = parseWhen('ends_at', input.ends_at, ctx)
     if (parsed.warning) ctx.warnings.push(parsed.warning)
     endsAt = parsed.date
   }
@@ -89,14 +90,14 @@ export function buildInterval(
   input: CleanInput,
   ctx: BuildContext,
 ): IntervalSchedule {
-  const everyMs = requireDuration('every', text)
+  const everyMs = requireDuration('every', text, ctx)
   if (everyMs < ctx.minIntervalMs)
     tooFrequent('every', `every ${JSON.stringify(text)}`, everyMs, ctx)
-  if (everyMs > MAX_DELAY_MS) {
+  if (everyMs > maxAheadOf(ctx)) {
     throw fieldProblem(
       'every',
-      `every ${JSON.stringify(text)} is longer than ${MAX_DELAY_DAYS} days`,
-      'Use a shorter interval, or cron for yearly runs, e.g. cron: "0 9 1 12 *"',
+      `every ${JSON.stringify(text)} is longer than ${describeHorizon(maxAheadOf(ctx))}, the furthest this server schedules`,
+      'Use a shorter interval, or cron for yearly runs, e.g. cron: "0 9 1 12 *" (09:00 every 1 December)',
     )
   }
   const bounds = parseBounds(input, ctx)
@@ -128,7 +129,7 @@ export function buildInterval(
  * between the first ten occurrences must be at least minIntervalMs (same limit as every).
  */
 export function buildCron(text: string, input: CleanInput, ctx: BuildContext): CronSchedule {
-  const expression = checkCronExpression(text, ctx.timezone)
+  const expression = checkCronExpression(text, ctx.timezone, ctx.warnings)
   const bounds = parseBounds(input, ctx)
   const from =
     bounds.startsAt && bounds.startsAt.getTime() > ctx.now.getTime() ? bounds.startsAt : ctx.now

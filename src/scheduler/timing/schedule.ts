@@ -5,17 +5,23 @@ import { checkRecurringOnly, cleanInput, pickMode } from './input.ts'
 import { buildDelay, buildRunAt } from './once.ts'
 import { buildCron, buildInterval } from './recurring.ts'
 import type { ParsedTiming, Schedule, TimingInput, TimingOptions } from './types.ts'
-import { requireTimezone } from './zone.ts'
+import { requireTimezone } from './zone-problem.ts'
 
 function parse(input: TimingInput, options: TimingOptions, preview: boolean): ParsedTiming {
-  const clean = cleanInput(input)
-  const timezone = requireTimezone(clean.timezone ?? options.defaultTimezone)
-  const mode = pickMode(clean)
+  const clean = cleanInput(input, options)
+  const timezone = requireTimezone(
+    clean.timezone ?? options.defaultTimezone,
+    'timezone',
+    options.now,
+  )
+  const mode = pickMode(clean, { now: options.now, timezone })
   checkRecurringOnly(mode, clean)
   const ctx: BuildContext = {
     now: options.now,
     timezone,
+    timezoneGiven: clean.timezone !== undefined,
     minIntervalMs: options.minIntervalMs,
+    maxAheadMs: options.maxAheadMs,
     preview,
     warnings: [],
   }

@@ -27,7 +27,7 @@ function limitParts(endsAt: string | null, maxRuns: number | null, timezone: str
  * One sentence, e.g.
  * - 'Runs once on Tue 1 Dec 2026 at 09:00 (America/Sao_Paulo), in 2 hours 5 minutes.'
  * - 'Runs every 15 minutes in Europe/Berlin, next on Fri 27 Nov 2026 at 13:15 (in 15 minutes), until …, at most 10 times.'
- * - 'Runs on cron "0 9 * * MON-FRI" (at 09:00 on Monday through Friday) in Europe/Berlin, next on … (in …).'
+ * - 'Runs at 09:00 on Monday through Friday (Europe/Berlin time; cron "0 9 * * MON-FRI"), next on … (in …).'
  * `next` is the next due time (null when finished, e.g. a once schedule that already ran).
  */
 export function describeSchedule(schedule: Schedule, now: Date, next: Date | null): string {
@@ -50,7 +50,10 @@ export function describeSchedule(schedule: Schedule, now: Date, next: Date | nul
     }
     case 'cron': {
       const english = describeCronExpression(schedule.expression)
-      const head = `Runs on cron ${JSON.stringify(schedule.expression)}${english ? ` (${english})` : ''} in ${zone}`
+      const cron = `cron ${JSON.stringify(schedule.expression)}`
+      const head = english
+        ? `Runs ${english} (${zone} time; ${cron})`
+        : `Runs on ${cron} in ${zone} (no plain-language description could be made; check the next runs)`
       const parts = [
         head,
         nextPart(next, now, zone),

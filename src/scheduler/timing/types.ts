@@ -26,6 +26,8 @@ export interface TimingOptions {
   defaultTimezone: string
   /** Smallest allowed gap between runs of a recurring schedule (every and cron). */
   minIntervalMs: number
+  /** How far ahead run_at, starts_at and delay may reach; default 3650 days (MAX_SCHEDULE_AHEAD_DAYS). */
+  maxAheadMs?: number
 }
 
 /** Plain JSON (stored in a jsonb column and read back); all instants are UTC ISO strings. */

@@ -1,7 +1,9 @@
 // Warnings derived from a Schedule for previews: past run, very frequent, ends before first run, DST effects.
 
 import { PAST_TOLERANCE_MS } from './context.ts'
-import { cronMatches, cronMinimumGapMs, cronUsesDayOr, firstCronOccurrence } from './cron.ts'
+import { cronMatches, cronMinimumGapMs, firstCronOccurrence } from './cron.ts'
+import { dayOrWarning } from './cron-checks.ts'
+import { describeCronExpression } from './cron-describe.ts'
 import { MS_PER_MINUTE } from './duration.ts'
 import { formatDurationExact, humanizeDuration, relativePhrase } from './humanize.ts'
 import { resolveWallTime } from './local-time.ts'
@@ -98,10 +100,14 @@ export function scheduleWarnings(schedule: Schedule, now: Date, nextRuns: Date[]
       `The schedule ends (${localIso(new Date(schedule.endsAt), zone)}) before its first run (${localIso(first, zone)}), so it would never run.`,
     )
   }
-  if (schedule.kind === 'cron' && cronUsesDayOr(schedule.expression)) {
-    out.push(
-      'Both day-of-month and day-of-week are set, so cron runs on days matching EITHER field (not both); set one of them to * if you meant only one.',
-    )
+  if (schedule.kind === 'cron') {
+    const either = dayOrWarning(schedule.expression)
+    if (either) out.push(either)
+    if (describeCronExpression(schedule.expression) === null) {
+      out.push(
+        `No plain-language description could be made for cron "${schedule.expression}"; check next_runs with the user.`,
+      )
+    }
   }
   out.push(...dstWarnings(schedule, nextRuns))
   return out

@@ -1,16 +1,15 @@
 // Validates and canonicalises IANA time zone names and renders instants as local times.
 
 import { DateTime, IANAZone } from 'luxon'
-import { fieldProblem } from '../../http/problem-error.ts'
 import type { RunTime } from './types.ts'
-
-export const TIMEZONE_HINT = 'Use an IANA time zone name such as America/Sao_Paulo or Europe/Berlin'
+import { zoneAbbreviation } from './zone-names.ts'
 
 /** Offset-style ids ("+03:00", "UTC+3", "GMT-5") are not IANA names, even where Intl takes them. */
 const OFFSET_LIKE = /^(?:utc|gmt)?\s*[+-]\s*\d/i
 
 /**
- * The canonical spelling of an IANA zone, or null when unknown. Validity comes from luxon
+ * The canonical spelling of an IANA zone, or null when unknown or an abbreviation ("EST", "CET":
+ * see zone-names.ts). Validity comes from luxon
  * (IANAZone.isValidZone); the canonical name from Intl's resolvedOptions, which luxon relies on:
  * 'america/new_york' → 'America/New_York', 'Etc/UTC' and 'GMT' → 'UTC', 'US/Eastern' →
  * 'America/New_York'. Some historical ids (e.g. Asia/Calcutta) are kept as given by the runtime.
@@ -30,6 +29,7 @@ const canonicalZones = new Map<string, string | null>()
 function canonicalise(zone: string): string | null {
   const trimmed = zone.trim()
   if (trimmed === '' || OFFSET_LIKE.test(trimmed) || !IANAZone.isValidZone(trimmed)) return null
+  if (zoneAbbreviation(trimmed)) return null
   try {
     const canonical = new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions()
       .timeZone
@@ -41,15 +41,6 @@ function canonicalise(zone: string): string | null {
 
 export function isValidTimezone(zone: string): boolean {
   return normaliseTimezone(zone) !== null
-}
-
-/** The canonical zone for `field`, or a 422 telling the agent how to name a zone. */
-export function requireTimezone(zone: string, field = 'timezone'): string {
-  const canonical = normaliseTimezone(zone)
-  if (canonical === null) {
-    throw fieldProblem(field, `Unknown time zone ${JSON.stringify(zone)}`, TIMEZONE_HINT)
-  }
-  return canonical
 }
 
 function inZone(date: Date, timezone: string): DateTime {

@@ -24,18 +24,28 @@ describe('timing context helpers', () => {
     )
   })
 
-  it('allows an instant exactly 366 days ahead', () => {
-    assert.doesNotThrow(() => checkNotTooFar('run_at', new Date('2027-11-28T12:00:00Z'), ctx))
+  it('allows an instant exactly 366 days ahead without a warning', () => {
+    const context = { ...ctx, warnings: [] }
+    assert.doesNotThrow(() => checkNotTooFar('run_at', new Date('2027-11-28T12:00:00Z'), context))
+    assert.deepEqual(context.warnings, [])
   })
 
-  it('rejects an instant beyond 366 days, naming the latest allowed time', () => {
+  it('warns about an instant more than a year ahead', () => {
+    const context = { ...ctx, warnings: [] }
+    checkNotTooFar('run_at', new Date('2027-11-28T12:00:01Z'), context)
+    assert.match(context.warnings[0] ?? '', /Check the year with the user/)
+  })
+
+  it('rejects an instant beyond the horizon, naming the latest allowed time', () => {
+    const context = { ...ctx, maxAheadMs: 366 * 86_400_000, warnings: [] }
     const error = catchFieldError(() =>
-      checkNotTooFar('starts_at', new Date('2027-11-28T12:00:01Z'), ctx),
+      checkNotTooFar('starts_at', new Date('2027-11-28T12:00:01Z'), context),
     )
     assert.equal(error.field, 'starts_at')
     assert.match(error.message, /366 days/)
     assert.match(error.message, /2027-11-28T09:00:00-03:00/)
     assert.match(error.hint, /cron/)
+    assert.match(error.hint, /run_at: "2027-11-27T09:00"/)
   })
 
   it('tolerates one second of lateness', () => {

@@ -5,7 +5,6 @@ import {
   cronMatches,
   cronMinimumGapMs,
   cronOccurrences,
-  cronUsesDayOr,
   firstCronOccurrence,
   normaliseCronText,
 } from '../../../src/scheduler/timing/cron.ts'
@@ -37,7 +36,7 @@ describe('checkCronExpression', () => {
   })
 
   it('rejects the wrong number of fields with both forms in the hint', () => {
-    for (const text of ['* * * *', '0 0 1 1 * 2099 1']) {
+    for (const text of ['* * * *', '0 0 1 1 * 2099 1 5']) {
       const error = catchFieldError(() => checkCronExpression(text, 'UTC'))
       assert.equal(error.field, 'cron')
       assert.match(error.message, /expected 5, or 6/)
@@ -46,16 +45,91 @@ describe('checkCronExpression', () => {
     }
   })
 
-  it('passes on cron-parser reasons for bad values', () => {
+  it('names the field and range of an out-of-range value', () => {
     const error = catchFieldError(() => checkCronExpression('61 * * * *', 'UTC'))
     assert.equal(error.field, 'cron')
-    assert.match(error.message, /61/)
-    assert.match(error.message, /0-59/)
+    assert.equal(
+      error.message,
+      'cron "61 * * * *" is invalid: the minute field has 61, outside 0–59',
+    )
+    const hour = catchFieldError(() => checkCronExpression('0 25 * * *', 'UTC'))
+    assert.match(hour.message, /the hour field has 25, outside 0–23/)
   })
 
-  it('rejects unknown names with the reason', () => {
+  it('rejects unknown names saying which names go where', () => {
     const error = catchFieldError(() => checkCronExpression('0 9 * * FOO', 'UTC'))
-    assert.match(error.message, /foo/)
+    assert.match(error.message, /"foo" is not a month or weekday name/)
+    assert.match(error.hint, /weekdays SUN–SAT/)
+  })
+
+  it('explains Sunday given twice and a backwards range', () => {
+    assert.match(
+      catchFieldError(() => checkCronExpression('0 9 * * 0,7', 'UTC')).message,
+      /names Sunday twice/,
+    )
+    assert.match(
+      catchFieldError(() => checkCronExpression('0 22-2 * * *', 'UTC')).hint,
+      /"22-23,0-2"/,
+    )
+  })
+
+  // Former defect (issue 14): Quartz "?" was read as "*" and Quartz weekday numbers (1 = Sunday)
+  // as ours (1 = Monday), so "0 0 9 ? * 2-6" ran Tuesday to Saturday.
+  it('refuses Quartz ? and says what to write instead, weekdays converted by name', () => {
+    const error = catchFieldError(() => checkCronExpression('0 0 9 ? * 2-6', 'UTC'))
+    assert.match(error.message, /Quartz syntax/)
+    assert.match(error.message, /weekday 1 is Sunday/)
+    assert.match(error.hint, /Send "0 9 \* \* MON-FRI" \(at 09:00 on Monday through Friday\)/)
+    const named = catchFieldError(() => checkCronExpression('0 9 ? * MON-FRI', 'UTC'))
+    assert.match(named.message, /Quartz/)
+    assert.match(named.hint, /Send "0 9 \* \* MON-FRI"/)
+  })
+
+  it('refuses a Quartz year field', () => {
+    const error = catchFieldError(() => checkCronExpression('0 0 9 * * ? 2027', 'UTC'))
+    assert.match(error.message, /Quartz syntax/)
+    assert.match(error.hint, /Send "0 9 \* \* \*"/)
+  })
+
+  it('refuses W with what to write instead', () => {
+    const error = catchFieldError(() => checkCronExpression('0 9 15W * *', 'UTC'))
+    assert.match(error.message, /W \(nearest weekday\)/)
+    assert.match(error.hint, /MON#1/)
+  })
+
+  // Former defect (issue 14): "0 8 * * 1-5 *" (weekdays at 08:00 plus a stray field) was accepted
+  // seconds-first: minute 8 of every hour, January to May.
+  it('refuses a 5-field cron with a stray sixth field that restricts months, with both readings', () => {
+    const error = catchFieldError(() => checkCronExpression('0 8 * * 1-5 *', 'UTC'))
+    assert.match(
+      error.message,
+      /first is read as seconds: at minute 8 of every hour in January through May/,
+    )
+    assert.match(error.message, /"0 8 \* \* 1-5" would be at 08:00 on Monday through Friday/)
+    assert.match(error.hint, /send the 5 fields "0 8 \* \* 1-5"/)
+    assert.match(error.hint, /"0 8 \* \* JAN-MAY \*"/)
+    assert.equal(checkCronExpression('0 8 * * JAN-MAY *', 'UTC'), '0 8 * * JAN-MAY *')
+  })
+
+  it('refuses weekday names in the month position of a 6-field cron', () => {
+    const error = catchFieldError(() => checkCronExpression('0 8 * * MON-FRI *', 'UTC'))
+    assert.match(error.message, /"MON-FRI" names weekdays/)
+    assert.match(error.hint, /"0 8 \* \* MON-FRI"/)
+  })
+
+  it('accepts an ambiguous 6-field cron with a warning spelling out both readings', () => {
+    const warnings: string[] = []
+    assert.equal(checkCronExpression('0 0 9 * * *', 'UTC', warnings), '0 0 9 * * *')
+    assert.equal(warnings.length, 1)
+    assert.match(warnings[0] ?? '', /read as seconds: at 09:00 every day/)
+    assert.match(warnings[0] ?? '', /"0 0 9 \* \*": at 00:00 on day 9 of every month/)
+  })
+
+  it('adds no warning to a 6-field cron whose seconds field is not a plain number', () => {
+    const warnings: string[] = []
+    checkCronExpression('*/30 * * * * *', 'UTC', warnings)
+    checkCronExpression('0 0 9 * * MON-FRI', 'UTC', warnings)
+    assert.deepEqual(warnings, [])
   })
 
   it('rejects a day that never exists such as 30 February', () => {
@@ -209,14 +283,6 @@ describe('cron helpers', () => {
   it('matches instants by their wall time in the zone', () => {
     assert.equal(cronMatches('0 9 * * *', 'Europe/Berlin', new Date('2027-01-04T08:00:00Z')), true)
     assert.equal(cronMatches('0 9 * * *', 'Europe/Berlin', new Date('2027-01-04T09:00:00Z')), false)
-  })
-
-  it('detects restricted day-of-month and day-of-week together', () => {
-    assert.equal(cronUsesDayOr('0 9 1 * MON'), true)
-    assert.equal(cronUsesDayOr('0 0 9 1 * MON'), true)
-    assert.equal(cronUsesDayOr('0 9 * * MON'), false)
-    assert.equal(cronUsesDayOr('0 9 1 * ?'), false)
-    assert.equal(cronUsesDayOr('@weekly'), false)
   })
 
   it('runs on days matching either field when both are restricted', () => {

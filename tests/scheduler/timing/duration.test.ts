@@ -2,15 +2,14 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   analyseDuration,
-  durationProblem,
+  DEFAULT_MAX_AHEAD_DAYS,
+  DEFAULT_MAX_AHEAD_MS,
   formatCompactDuration,
-  MAX_DELAY_DAYS,
-  MAX_DELAY_MS,
   MS_PER_DAY,
   parseDuration,
   parseSignedDuration,
-  requireDuration,
 } from '../../../src/scheduler/timing/duration.ts'
+import { durationProblem, requireDuration } from '../../../src/scheduler/timing/duration-problem.ts'
 import { catchFieldError } from './problem.ts'
 
 const S = 1000
@@ -56,6 +55,24 @@ describe('parseDuration', () => {
     ['a day', D],
     ['0.5m', 30 * S],
     ['+15m', 15 * M],
+    // `every` takes the phrasing `delay` does (issue 14).
+    ['every 15 minutes', 15 * M],
+    ['Every 2 hours', 2 * H],
+    ['each 3 days', 3 * D],
+    ['every hour', H],
+    ['every day', D],
+    ['every week', 7 * D],
+    ['hourly', H],
+    ['daily', D],
+    ['weekly', 7 * D],
+    ['fortnightly', 14 * D],
+    ['every other day', 2 * D],
+    ['half an hour', 30 * M],
+    ['in half an hour', 30 * M],
+    ['an hour and a half', 90 * M],
+    ['15 minutes from now', 15 * M],
+    ['after 10 minutes', 10 * M],
+    ['once a day', D],
   ]
   for (const [text, ms] of accepted) {
     it(`reads ${JSON.stringify(text)} as ${ms} ms`, () => {
@@ -84,6 +101,11 @@ describe('parseDuration', () => {
     ['P1Y', 'unsupported-unit'],
     ['2 months', 'unsupported-unit'],
     ['1 year', 'unsupported-unit'],
+    ['monthly', 'unsupported-unit'],
+    ['yearly', 'unsupported-unit'],
+    ['every month', 'unsupported-unit'],
+    ['daily at 9', 'syntax'],
+    ['tomorrow', 'syntax'],
   ]
   for (const [text, reason] of rejected) {
     it(`rejects ${JSON.stringify(text)} because of ${reason}`, () => {
@@ -99,9 +121,24 @@ describe('parseDuration', () => {
     assert.equal(MS_PER_DAY, 86_400_000)
   })
 
-  it('exports the maximum delay as 366 days', () => {
-    assert.equal(MAX_DELAY_DAYS, 366)
-    assert.equal(MAX_DELAY_MS, 366 * D)
+  it('exports the default horizon as 3650 days', () => {
+    assert.equal(DEFAULT_MAX_AHEAD_DAYS, 3650)
+    assert.equal(DEFAULT_MAX_AHEAD_MS, 3650 * D)
+  })
+
+  it('keeps the amount of a calendar unit for the hint', () => {
+    assert.deepEqual(analyseDuration('in 2 years'), {
+      ok: false,
+      reason: 'unsupported-unit',
+      unit: 'years',
+      amount: 2,
+    })
+    assert.deepEqual(analyseDuration('quarterly'), {
+      ok: false,
+      reason: 'unsupported-unit',
+      unit: 'months',
+      amount: 3,
+    })
   })
 })
 
@@ -156,11 +193,37 @@ describe('durationProblem', () => {
     assert.match(error.hint, /PT2H/)
   })
 
-  it('points months to cron', () => {
+  it('points every month to cron', () => {
     const error = catchFieldError(() => {
-      throw durationProblem('every', '1 month', { reason: 'unsupported-unit', unit: 'month' })
+      throw durationProblem('every', '1 month', {
+        reason: 'unsupported-unit',
+        unit: 'months',
+        amount: 1,
+      })
     })
-    assert.match(error.hint, /cron/)
+    assert.match(error.hint, /cron: "0 9 1 \* \*"/)
+  })
+
+  const clock = { now: new Date('2026-12-07T12:00:00Z'), timezone: 'America/Sao_Paulo' }
+
+  it('turns a delay in years into the run_at it means, computed from now', () => {
+    const error = catchFieldError(() => requireDuration('delay', 'in 2 years', clock))
+    assert.match(error.message, /years, which have no fixed length/)
+    assert.match(error.hint, /run_at: "2028-12-07T09:00"/)
+  })
+
+  it('answers "tomorrow" with the run_at for tomorrow 09:00 and says to ask for the time', () => {
+    const error = catchFieldError(() => requireDuration('delay', 'tomorrow', clock))
+    assert.match(error.hint, /run_at: "2026-12-08T09:00"/)
+    assert.match(error.hint, /ask the user/)
+  })
+
+  it('answers a time of day given as every with the cron it means', () => {
+    const error = catchFieldError(() => requireDuration('every', 'weekdays at 8:30am', clock))
+    assert.match(error.hint, /cron: "30 8 \* \* MON-FRI"/)
+    const monday = catchFieldError(() => requireDuration('every', 'every monday', clock))
+    assert.match(monday.hint, /cron: "0 9 \* \* MON"/)
+    assert.match(monday.hint, /09:00 stands in for the time/)
   })
 
   it('asks for a positive duration when zero is given', () => {

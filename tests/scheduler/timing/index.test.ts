@@ -22,7 +22,7 @@ describe('timing public surface', () => {
     ]) {
       assert.equal(typeof (timing as Record<string, unknown>)[name], 'function', name)
     }
-    assert.equal(timing.MAX_DELAY_DAYS, 366)
+    assert.equal(timing.DEFAULT_MAX_AHEAD_DAYS, 3650)
   })
 
   it('works end to end: parse, list runs, describe and warn', () => {

@@ -9,28 +9,35 @@ import {
 import type { TimingInput } from '../../../src/scheduler/timing/types.ts'
 import { catchFieldError, catchProblem } from './problem.ts'
 
+/** Examples in hints are computed from this instant (a Monday). */
+const clock = { now: new Date('2026-12-07T12:00:00Z'), timezone: 'America/Sao_Paulo' }
+
 describe('cleanInput', () => {
   it('drops missing, null, empty and blank fields and trims the rest', () => {
-    const clean = cleanInput({
-      run_at: null,
-      delay: '',
-      every: '   ',
-      cron: ' 0 9 * * * ',
-      timezone: undefined,
-    })
+    const clean = cleanInput(
+      {
+        run_at: null,
+        delay: '',
+        every: '   ',
+        cron: ' 0 9 * * * ',
+        timezone: undefined,
+      },
+      clock,
+    )
     assert.deepEqual(clean, { cron: '0 9 * * *' })
   })
 
   it('treats an empty-string max_runs as not given', () => {
-    assert.deepEqual(cleanInput({ max_runs: '' as unknown as number }), {})
+    assert.deepEqual(cleanInput({ max_runs: '' as unknown as number }, clock), {})
   })
 
   it('rejects a non-string timing value', () => {
     const error = catchFieldError(() =>
-      cleanInput({ run_at: 1_700_000_000 } as unknown as TimingInput),
+      cleanInput({ run_at: 1_700_000_000 } as unknown as TimingInput, clock),
     )
     assert.equal(error.field, 'run_at')
     assert.match(error.message, /must be a string/)
+    assert.match(error.hint, /run_at: "2026-12-08T09:00"/)
   })
 })
 
@@ -51,23 +58,27 @@ describe('checkMaxRuns', () => {
 
 describe('pickMode', () => {
   it('returns the single timing field given', () => {
-    assert.equal(pickMode({ run_at: 'x' }), 'run_at')
-    assert.equal(pickMode({ delay: 'x' }), 'delay')
-    assert.equal(pickMode({ every: 'x' }), 'every')
-    assert.equal(pickMode({ cron: 'x' }), 'cron')
+    assert.equal(pickMode({ run_at: 'x' }, clock), 'run_at')
+    assert.equal(pickMode({ delay: 'x' }, clock), 'delay')
+    assert.equal(pickMode({ every: 'x' }, clock), 'every')
+    assert.equal(pickMode({ cron: 'x' }, clock), 'cron')
   })
 
-  it('rejects no timing on run_at with an example for each option', () => {
-    const error = catchFieldError(() => pickMode({ timezone: 'UTC' }))
+  it('rejects no timing on run_at with examples computed from now and says to ask the user', () => {
+    const error = catchFieldError(() => pickMode({ timezone: 'UTC' }, clock))
     assert.equal(error.field, 'run_at')
-    assert.match(error.hint, /run_at \(e\.g\. "2026-12-01T09:00:00-03:00"\)/)
-    assert.match(error.hint, /delay \(e\.g\. "15m"\)/)
-    assert.match(error.hint, /every \(e\.g\. "1h"\)/)
-    assert.match(error.hint, /cron \(e\.g\. "0 9 \* \* MON-FRI"\)/)
+    assert.match(
+      error.hint,
+      /run_at for a date and time \(e\.g\. "2026-12-08T09:00", read in timezone America\/Sao_Paulo\)/,
+    )
+    assert.match(error.hint, /ask them rather than guessing/)
+    assert.match(error.hint, /delay for "in …" \(e\.g\. "15m"\)/)
+    assert.match(error.hint, /every for a fixed interval \(e\.g\. "1h"\)/)
+    assert.match(error.hint, /cron for fixed times \(e\.g\. "0 9 \* \* MON-FRI"\)/)
   })
 
   it('rejects two timing fields naming both and asking to keep one', () => {
-    const problem = catchProblem(() => pickMode({ run_at: 'x', delay: '10m' }))
+    const problem = catchProblem(() => pickMode({ run_at: 'x', delay: '10m' }, clock))
     assert.deepEqual(
       problem.errors?.map((e) => e.field),
       ['run_at', 'delay'],
@@ -77,7 +88,9 @@ describe('pickMode', () => {
   })
 
   it('names all fields when three are given', () => {
-    const problem = catchProblem(() => pickMode({ delay: '1m', every: '1h', cron: '* * * * *' }))
+    const problem = catchProblem(() =>
+      pickMode({ delay: '1m', every: '1h', cron: '* * * * *' }, clock),
+    )
     assert.match(problem.detail, /delay, every and cron/)
   })
 })
@@ -95,8 +108,12 @@ describe('checkRecurringOnly', () => {
       problem.errors?.map((e) => e.field),
       ['ends_at', 'max_runs'],
     )
-    assert.match(problem.detail, /only apply to every or cron/)
-    const single = catchFieldError(() => checkRecurringOnly('delay', { starts_at: 'a' }))
-    assert.match(single.message, /only applies to recurring schedules \(every or cron\)/)
+    assert.match(problem.detail, /ends_at and max_runs apply only to every or cron/)
+    const single = catchProblem(() => checkRecurringOnly('delay', { starts_at: 'a' }))
+    assert.match(single.detail, /^starts_at applies only to every or cron/)
+    assert.match(
+      single.errors?.[0]?.message ?? '',
+      /applies only to recurring schedules \(every or cron\)/,
+    )
   })
 })

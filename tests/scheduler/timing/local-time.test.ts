@@ -129,20 +129,23 @@ describe('resolveWallTime', () => {
 })
 
 describe('parseWhen', () => {
+  const now = new Date('2026-12-07T12:00:00Z')
+  const at = (timezone: string, timezoneGiven = false) => ({ now, timezone, timezoneGiven })
+
   it('returns an absolute instant untouched and without warning', () => {
-    const result = parseWhen('run_at', '2027-03-14T02:30:00-05:00', 'America/New_York')
+    const result = parseWhen('run_at', '2027-03-14T02:30:00-05:00', at('America/New_York'))
     assert.equal(result.date.toISOString(), '2027-03-14T07:30:00.000Z')
     assert.equal(result.warning, null)
   })
 
   it('reads a wall time in the given zone', () => {
-    const result = parseWhen('run_at', '2026-12-01 09:00', 'Europe/Berlin')
+    const result = parseWhen('run_at', '2026-12-01 09:00', at('Europe/Berlin'))
     assert.equal(result.date.toISOString(), '2026-12-01T08:00:00.000Z')
     assert.equal(result.warning, null)
   })
 
   it('warns about a gap naming the original time and the chosen one', () => {
-    const { warning } = parseWhen('starts_at', '2027-03-14T02:30', 'America/New_York')
+    const { warning } = parseWhen('starts_at', '2027-03-14T02:30', at('America/New_York'))
     assert.ok(warning)
     assert.match(warning, /^starts_at 2027-03-14 02:30 does not exist in America\/New_York/)
     assert.match(warning, /forward 1 hour/)
@@ -150,23 +153,68 @@ describe('parseWhen', () => {
   })
 
   it('warns about an overlap naming the original time and the earlier choice', () => {
-    const { warning } = parseWhen('ends_at', '2027-10-31T02:30', 'Europe/Berlin')
+    const { warning } = parseWhen('ends_at', '2027-10-31T02:30', at('Europe/Berlin'))
     assert.ok(warning)
     assert.match(warning, /^ends_at 2027-10-31 02:30 happens twice in Europe\/Berlin/)
     assert.match(warning, /earlier one, 2027-10-31T02:30:00\+02:00/)
   })
 
-  it('throws a 422 with ISO examples for unparsable text', () => {
-    const error = catchFieldError(() => parseWhen('run_at', 'next friday', 'UTC'))
+  it('throws a 422 with ISO examples computed from now for unparsable text', () => {
+    const error = catchFieldError(() => parseWhen('run_at', 'after lunch', at('America/Sao_Paulo')))
     assert.equal(error.field, 'run_at')
-    assert.match(error.message, /next friday/)
-    assert.match(error.hint, /2026-12-01T09:00:00-03:00/)
+    assert.match(error.message, /after lunch/)
+    assert.match(error.hint, /"2026-12-08T09:00" for 09:00 tomorrow in America\/Sao_Paulo/)
+    assert.match(error.hint, /"2026-12-08T09:00:00-03:00"/)
   })
 
-  it('throws a 422 asking for a time when only a date is given', () => {
-    const error = catchFieldError(() => parseWhen('starts_at', '2026-12-01', 'UTC'))
+  it('throws a 422 asking for a time when only a date is given, and to ask the user', () => {
+    const error = catchFieldError(() => parseWhen('starts_at', '2026-12-01', at('UTC')))
     assert.equal(error.field, 'starts_at')
     assert.match(error.message, /no time/)
     assert.match(error.hint, /"2026-12-01T09:00"/)
+    assert.match(error.hint, /ask them rather than guessing/)
+  })
+
+  it('answers a date in words with the run_at it means', () => {
+    const error = catchFieldError(() =>
+      parseWhen('run_at', 'tomorrow at 9am', at('America/Sao_Paulo')),
+    )
+    assert.match(error.message, /date in words/)
+    assert.match(
+      error.hint,
+      /If the user meant Tuesday 8 December at 09:00 in America\/Sao_Paulo, send run_at "2026-12-08T09:00"\.$/,
+    )
+  })
+
+  it('names the date-time a bare time of day means: today if still ahead, else tomorrow', () => {
+    const later = catchFieldError(() => parseWhen('run_at', '17:30', at('America/Sao_Paulo')))
+    assert.match(later.message, /time of day but no date/)
+    assert.match(later.hint, /"2026-12-07T17:30" for today at 17:30 in America\/Sao_Paulo/)
+    const earlier = catchFieldError(() => parseWhen('run_at', '08:00', at('America/Sao_Paulo')))
+    assert.match(earlier.hint, /"2026-12-08T08:00" for tomorrow at 08:00/)
+  })
+
+  it('warns when an offset overrides an explicit, different timezone, naming the local time', () => {
+    const { date, warning } = parseWhen(
+      'run_at',
+      '2026-12-08T10:00:00Z',
+      at('America/Sao_Paulo', true),
+    )
+    assert.equal(date.toISOString(), '2026-12-08T10:00:00.000Z')
+    assert.ok(warning)
+    assert.match(
+      warning,
+      /carries its own offset \(UTC\), which wins over timezone America\/Sao_Paulo/,
+    )
+    assert.match(warning, /runs at 07:00 on Tue 8 Dec 2026 in America\/Sao_Paulo/)
+    assert.match(warning, /send run_at "2026-12-08T10:00:00" without the offset/)
+  })
+
+  it('does not warn when the offset agrees with the timezone, or no timezone was sent', () => {
+    assert.equal(
+      parseWhen('run_at', '2026-12-08T10:00:00-03:00', at('America/Sao_Paulo', true)).warning,
+      null,
+    )
+    assert.equal(parseWhen('run_at', '2026-12-08T10:00:00Z', at('America/Sao_Paulo')).warning, null)
   })
 })

@@ -39,10 +39,20 @@ describe('buildRunAt', () => {
   it('rejects a past run_at showing now in UTC and in the zone and suggesting delay', () => {
     const error = catchFieldError(() => buildRunAt('2026-11-27T08:00', ctx()))
     assert.equal(error.field, 'run_at')
-    assert.match(error.message, /in the past/)
+    assert.match(error.message, /in the past \(1 hour ago\)/)
     assert.match(error.message, /2026-11-27T12:00:00\.000Z \(UTC\)/)
     assert.match(error.message, /2026-11-27T09:00:00-03:00 in America\/Sao_Paulo/)
+    assert.match(error.hint, /run_at: "2026-11-28T09:00"/)
     assert.match(error.hint, /delay: "10m"/)
+    assert.doesNotMatch(error.hint, /next 27 November/)
+  })
+
+  it('suggests the same day next year for a run_at in a past year', () => {
+    const error = catchFieldError(() => buildRunAt('2025-12-08T09:00', ctx()))
+    assert.match(
+      error.hint,
+      /If the user meant the next 8 December, send run_at "2026-12-08T09:00"/,
+    )
   })
 
   it('returns a past run_at in preview mode instead of throwing', () => {
@@ -50,10 +60,26 @@ describe('buildRunAt', () => {
     assert.equal(schedule.runAt, '2026-11-27T11:00:00.000Z')
   })
 
-  it('rejects a run_at more than 366 days ahead even in preview mode', () => {
-    const error = catchFieldError(() => buildRunAt('2028-01-01T00:00:00Z', ctx({ preview: true })))
+  // Former defect (issue 14): anything past 366 days was refused ("renew the domain in two years").
+  it('accepts a run_at two years ahead with a warning to check the year', () => {
+    const context = ctx()
+    const schedule = buildRunAt('2028-11-27T09:00', context)
+    assert.equal(schedule.runAt, '2028-11-27T12:00:00.000Z')
+    assert.equal(context.warnings.length, 1)
+    assert.match(
+      context.warnings[0] ?? '',
+      /^run_at is far ahead: Mon 27 Nov 2028 at 09:00 \(America\/Sao_Paulo\), in about 2 years/,
+    )
+  })
+
+  it('rejects a run_at beyond the horizon even in preview mode, naming the limit', () => {
+    const error = catchFieldError(() => buildRunAt('2037-01-01T00:00:00Z', ctx({ preview: true })))
     assert.equal(error.field, 'run_at')
-    assert.match(error.message, /366 days/)
+    assert.match(error.message, /more than 3650 days \(about 10 years\) ahead/)
+    const short = catchFieldError(() =>
+      buildRunAt('2028-01-01T00:00:00Z', ctx({ maxAheadMs: 366 * 86_400_000 })),
+    )
+    assert.match(short.message, /more than 366 days ahead/)
   })
 
   it('records a DST warning for a wall time in a gap', () => {
@@ -76,15 +102,24 @@ describe('buildDelay', () => {
     })
   })
 
-  it('accepts exactly 366 days', () => {
-    assert.equal(buildDelay('366d', ctx()).runAt, '2027-11-28T12:00:00.000Z')
+  it('accepts a delay of exactly the horizon, with the far-ahead warning', () => {
+    const context = ctx({ maxAheadMs: 400 * 86_400_000 })
+    assert.equal(buildDelay('400d', context).runAt, '2028-01-01T12:00:00.000Z')
+    assert.match(context.warnings[0] ?? '', /^delay is far ahead/)
   })
 
-  it('rejects a delay longer than 366 days', () => {
-    const error = catchFieldError(() => buildDelay('367 days', ctx()))
+  it('rejects a delay longer than the horizon', () => {
+    const error = catchFieldError(() =>
+      buildDelay('367 days', ctx({ maxAheadMs: 366 * 86_400_000 })),
+    )
     assert.equal(error.field, 'delay')
     assert.match(error.message, /366 days/)
     assert.match(error.hint, /run_at/)
+  })
+
+  it('takes the phrasing every takes ("half an hour", "15 minutes from now")', () => {
+    assert.equal(buildDelay('half an hour', ctx()).runAt, '2026-11-27T12:30:00.000Z')
+    assert.equal(buildDelay('15 minutes from now', ctx()).runAt, '2026-11-27T12:15:00.000Z')
   })
 
   it('rejects a bare number with a unit hint', () => {

@@ -69,8 +69,12 @@ describe('buildInterval', () => {
     assert.equal(buildInterval('1m', {}, ctx()).everyMs, 60_000)
   })
 
-  it('rejects an interval longer than 366 days', () => {
-    assert.equal(catchFieldError(() => buildInterval('53w', {}, ctx())).field, 'every')
+  it('rejects an interval longer than the horizon', () => {
+    assert.equal(
+      catchFieldError(() => buildInterval('53w', {}, ctx({ maxAheadMs: 366 * 86_400_000 }))).field,
+      'every',
+    )
+    assert.equal(buildInterval('53w', {}, ctx()).everyMs, 53 * 7 * 86_400_000)
   })
 
   it('rejects ends_at at or before starts_at', () => {
@@ -97,11 +101,14 @@ describe('buildInterval', () => {
     assert.equal(schedule.endsAt, '2026-11-27T12:30:00.000Z')
   })
 
-  it('rejects a starts_at more than 366 days ahead', () => {
+  it('rejects a starts_at beyond the horizon, and warns about one more than a year ahead', () => {
     const error = catchFieldError(() =>
-      buildInterval('1h', { starts_at: '2028-06-01T00:00:00Z' }, ctx()),
+      buildInterval('1h', { starts_at: '2037-06-01T00:00:00Z' }, ctx()),
     )
     assert.equal(error.field, 'starts_at')
+    const context = ctx()
+    buildInterval('1h', { starts_at: '2028-06-01T00:00:00Z' }, context)
+    assert.match(context.warnings[0] ?? '', /^starts_at is far ahead: .* 2028/)
   })
 
   it('collects DST warnings for starts_at and ends_at', () => {

@@ -77,15 +77,15 @@ describe('describeSchedule', () => {
   it('describes a cron schedule with an English reading of the expression', () => {
     assert.equal(
       describeSchedule(cron, now, new Date('2026-12-02T08:00:00Z')),
-      'Runs on cron "0 9 * * MON-FRI" (at 09:00 on Monday through Friday) in Europe/Berlin, next on Wed 2 Dec 2026 at 09:00 (in 22 hours 5 minutes).',
+      'Runs at 09:00 on Monday through Friday (Europe/Berlin time; cron "0 9 * * MON-FRI"), next on Wed 2 Dec 2026 at 09:00 (in 22 hours 5 minutes).',
     )
   })
 
-  it('falls back to the bare expression for complex cron', () => {
+  it('describes a stepped range too (it used to fall back to the bare expression)', () => {
     const complex: Schedule = { ...cron, expression: '0-30/5 9 * * *', maxRuns: 3 }
     assert.equal(
       describeSchedule(complex, now, new Date('2026-12-02T08:00:00Z')),
-      'Runs on cron "0-30/5 9 * * *" in Europe/Berlin, next on Wed 2 Dec 2026 at 09:00 (in 22 hours 5 minutes), at most 3 times.',
+      'Runs every 5 minutes from 09:00 to 09:30 every day (Europe/Berlin time; cron "0-30/5 9 * * *"), next on Wed 2 Dec 2026 at 09:00 (in 22 hours 5 minutes), at most 3 times.',
     )
   })
 })

@@ -80,9 +80,24 @@ describe('scheduleWarnings', () => {
     )
   })
 
-  it('explains OR semantics when day-of-month and day-of-week are both set', () => {
+  it('explains OR semantics when day-of-month and day-of-week are both set, pointing at #', () => {
     const [warning] = warningsFor(cron('0 9 1 * MON', 'UTC', '2026-11-30T09:00:00.000Z'))
-    assert.match(warning ?? '', /EITHER/)
+    assert.match(warning ?? '', /EITHER \(at 09:00 on day 1 of every month or on any Monday\)/)
+    assert.match(warning ?? '', /"0 9 \* \* MON#1"/)
+  })
+
+  // Former defect (issue 14): "first Monday" written as days 1-7 plus Monday got only a generic
+  // warning; the # form that means it is now named.
+  it('names the # form when days 1-7 (or 8-14 …) with one weekday look like "the first Monday"', () => {
+    const [first] = warningsFor(cron('0 9 1-7 * 1', 'UTC', '2026-12-01T09:00:00.000Z'))
+    assert.match(
+      first ?? '',
+      /If you meant at 09:00 on the first Monday of the month, use "0 9 \* \* 1#1"/,
+    )
+    const [third] = warningsFor(cron('0 9 15-21 * FRI', 'UTC', '2026-12-04T09:00:00.000Z'))
+    assert.match(third ?? '', /use "0 9 \* \* FRI#3"/)
+    const [last] = warningsFor(cron('0 9 L * FRI', 'UTC', '2026-12-04T09:00:00.000Z'))
+    assert.match(last ?? '', /on the last Friday of the month, use "0 9 \* \* FRIL"/)
   })
 
   it('explains a cron run moved by a spring-forward gap', () => {

@@ -9,9 +9,9 @@ import {
   localIso,
   normaliseTimezone,
   offsetMinutes,
-  requireTimezone,
   toRunTime,
 } from '../../../src/scheduler/timing/zone.ts'
+import { requireTimezone } from '../../../src/scheduler/timing/zone-problem.ts'
 import { catchFieldError } from './problem.ts'
 
 describe('normaliseTimezone', () => {
@@ -65,10 +65,70 @@ describe('requireTimezone', () => {
     const error = catchFieldError(() => requireTimezone('Mars/Olympus'))
     assert.equal(error.field, 'timezone')
     assert.match(error.message, /Mars\/Olympus/)
-    assert.equal(
+    assert.match(
       error.hint,
-      'Use an IANA time zone name such as America/Sao_Paulo or Europe/Berlin',
+      /Use an IANA time zone name such as America\/Sao_Paulo or Europe\/Berlin/,
     )
+    assert.match(error.hint, /ask them for their city/)
+  })
+
+  const now = new Date('2026-12-07T12:00:00Z')
+
+  // Former defect (issue 14): "EST" was accepted as America/Panama, UTC-5 all year.
+  it('refuses EST, naming America/New_York and what the zone database would have used', () => {
+    const error = catchFieldError(() => requireTimezone('EST', 'timezone', now))
+    assert.equal(error.field, 'timezone')
+    assert.match(error.message, /abbreviation/)
+    assert.match(error.message, /America\/Panama, at UTC-05:00 all year \(no daylight saving\)/)
+    assert.match(error.hint, /send timezone "America\/New_York"/)
+  })
+
+  it('refuses every abbreviation, known to the zone database or not, with likely zones', () => {
+    const expected: [string, RegExp][] = [
+      ['PST', /"America\/Los_Angeles"/],
+      ['CET', /"Europe\/Berlin"; other candidates: Europe\/Paris/],
+      ['BRT', /"America\/Sao_Paulo"/],
+      ['IST', /"Asia\/Kolkata"; other candidates: Europe\/Dublin, Asia\/Jerusalem/],
+      ['BST', /"Europe\/London"/],
+      ['est', /"America\/New_York"/],
+      ['EST5EDT', /"America\/New_York"/],
+      ['XYZT', /IANA name of the user's place/],
+    ]
+    for (const [zone, hint] of expected) {
+      const error = catchFieldError(() => requireTimezone(zone, 'timezone', now))
+      assert.match(error.message, /abbreviation/, zone)
+      assert.match(error.hint, hint, zone)
+      assert.equal(normaliseTimezone(zone), null, zone)
+    }
+  })
+
+  it('keeps UTC, GMT and the short country names that are real IANA zones', () => {
+    for (const zone of ['UTC', 'GMT', 'NZ', 'PRC', 'Japan']) {
+      assert.notEqual(normaliseTimezone(zone), null, zone)
+    }
+  })
+
+  it('names the zone of a place given instead of a zone', () => {
+    const error = catchFieldError(() => requireTimezone('São Paulo', 'timezone', now))
+    assert.match(error.message, /is a place/)
+    assert.match(error.hint, /"America\/Sao_Paulo"/)
+    assert.match(catchFieldError(() => requireTimezone('New York, USA')).hint, /America\/New_York/)
+    assert.match(catchFieldError(() => requireTimezone('Brasília')).hint, /America\/Sao_Paulo/)
+  })
+
+  it('explains that an offset is not a zone and names zones at that offset now', () => {
+    const error = catchFieldError(() => requireTimezone('UTC-3', 'timezone', now))
+    assert.match(error.message, /UTC offset, not a time zone/)
+    assert.match(
+      error.hint,
+      /America\/Sao_Paulo or America\/Argentina\/Buenos_Aires \(at UTC-03:00 now\)/,
+    )
+    assert.match(error.hint, /"Etc\/GMT\+3"/)
+  })
+
+  it('suggests the zone a typo was close to', () => {
+    const error = catchFieldError(() => requireTimezone('Europe/Berln'))
+    assert.match(error.hint, /Did you mean "Europe\/Berlin"\?/)
   })
 })
 
