@@ -17,6 +17,7 @@ import {
 import type { Logger } from './logger.ts'
 import { createSchedulerMetrics, type Metrics } from './metrics.ts'
 import { createAddressPolicy, createOutboundClient, type HostResolver } from './outbound/index.ts'
+import { createWebhookSigner } from './outbound/signing.ts'
 import { createBoss, queueName } from './scheduler/engine/boss.ts'
 import { countDueNotStarted } from './scheduler/engine/boss-backlog.ts'
 import { createEngine, type Engine } from './scheduler/engine/index.ts'
@@ -75,6 +76,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   /** Time to record an outcome after the attempt timeout before pg-boss treats the attempt as abandoned. */
   const expiryGraceSeconds = config.scheduler.attemptExpiryGraceSeconds
   const policy = createAddressPolicy({ allowlist: config.webhook.allowlist })
+  const signer = createWebhookSigner(config.webhook.signingKeys)
+  if (!signer.signs) {
+    logger.info(
+      'webhook calls and callbacks are unsigned: set WEBHOOK_SIGNING_SECRET (whsec_…) to sign them',
+    )
+  }
   const outbound = createOutboundClient({ policy, userAgent: USER_AGENT, lookup: options.lookup })
   // Registered only when DIFY_APPS names an app; its key lookups and client live in the action.
   const dify = createConfiguredDifyAction({
@@ -94,6 +101,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       policy,
       lookup: options.lookup,
       maxResponseBytes: config.webhook.responseBodyLimitBytes,
+      signer,
     }),
     ...(dify ? [dify] : []),
     ...(whatsapp ? [createWhatsAppAction(whatsapp)] : []),
