@@ -26,6 +26,8 @@ export interface ExecutionRecord {
   output: Record<string, unknown> | null
   errorClass: string | null
   errorMessage: string | null
+  /** Set on a callback attempt's row: the run execution it reports (issue 20). */
+  reportsExecutionId: string | null
 }
 
 export type NewExecution = Pick<
@@ -65,6 +67,7 @@ function mapExecutionRow(row: Record<string, any>): ExecutionRecord {
     output: row.output,
     errorClass: row.error_class,
     errorMessage: row.error_message,
+    reportsExecutionId: row.reports_execution_id ?? null,
   }
 }
 
@@ -147,7 +150,8 @@ export interface AbandonedAttempt {
 
 /**
  * Running attempts that outlived their timeout by `graceMs`: the process that ran them is gone and
- * pg-boss will not redeliver (final attempt). Closes them as abandoned and returns them.
+ * pg-boss will not redeliver (final attempt). Closes them as abandoned and returns them. Callback
+ * attempts are not runs (their job's timeout and attempts do not apply): their worker closes them.
  */
 export async function sweepStaleAttempts(
   db: Queryable,
@@ -165,7 +169,7 @@ export async function sweepStaleAttempts(
        error_message = $3,
        duration_ms = greatest(0, (extract(epoch from ($1::timestamptz - x.started_at)) * 1000)::int)
      from scheduled_jobs j
-     where j.id = x.job_id and x.status = 'running'
+     where j.id = x.job_id and x.status = 'running' and x.reports_execution_id is null
        and x.started_at < $1::timestamptz - make_interval(secs => j.timeout_seconds + $2::double precision / 1000)
      returning x.id, x.job_id, x.attempt, x.attempt >= j.max_attempts as final, j.source`,
     [now, graceMs, ABANDONED_MESSAGE],
