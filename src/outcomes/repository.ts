@@ -99,7 +99,7 @@ export async function finishCallbackAttempt(
       toPostgresJson(outcome.requestSummary),
       outcome.responseStatus ?? null,
       outcome.responseHeaders ? toPostgresJson(outcome.responseHeaders) : null,
-      outcome.responseBody === undefined ? null : outcome.responseBody.replace(/\u0000/g, '\ufffd'),
+      outcome.responseBody === undefined ? null : outcome.responseBody.replaceAll('\0', '\ufffd'),
       outcome.responseTruncated ?? null,
       outcome.output ? toPostgresJson(outcome.output) : null,
       outcome.errorClass ?? null,
