@@ -9,6 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { Webhook } from 'standardwebhooks'
 import { executionRows, header, sleep, waitUntil } from '../helpers/engine-wait.ts'
+import type { AnyJson } from '../helpers/http.ts'
 import { startTestScheduler, type TestScheduler } from '../helpers/scheduler.ts'
 import {
   type ReceivedRequest,
@@ -114,7 +115,7 @@ describe('callbacks', () => {
       return got.length > 0 ? got : null
     })
     assert.ok(request)
-    const payload = verified(request) as Record<string, any>
+    const payload = verified(request) as AnyJson
     assert.equal(payload.type, 'job.run.succeeded')
     assert.equal(payload.data.job.id, job.id)
     assert.equal(payload.data.execution.status, 'succeeded')
@@ -159,7 +160,7 @@ describe('callbacks', () => {
       return got.length > 0 ? got : null
     })
     assert.ok(request)
-    const payload = verified(request) as Record<string, any>
+    const payload = verified(request) as AnyJson
     assert.equal(payload.type, 'job.run.failed')
     assert.equal(payload.data.execution.attempt, 2)
     assert.equal(payload.data.execution.response_status, 503)
@@ -207,7 +208,7 @@ describe('callbacks', () => {
       },
       15_000,
     )
-    const payloads = got.map((r) => verified(r) as Record<string, any>)
+    const payloads = got.map((r) => verified(r) as AnyJson)
     const occurrences = new Set(payloads.map((p) => p.data.execution.occurrence_at))
     assert.equal(occurrences.size, 2)
     assert.notEqual(
@@ -281,7 +282,7 @@ describe('callbacks', () => {
       return got.length > 0 ? got : null
     })
     assert.ok(request)
-    const payload = verified(request) as Record<string, any>
+    const payload = verified(request) as AnyJson
     assert.equal(payload.type, 'job.run.failed')
     assert.equal(payload.data.execution.error.class, 'abandoned')
   })
