@@ -13,3 +13,8 @@ alter table scheduled_jobs add column callback_secrets jsonb not null default '{
 alter table job_executions add column reports_execution_id uuid;
 create index job_executions_reports_idx on job_executions (reports_execution_id)
   where reports_execution_id is not null;
+
+-- Replaying a failed execution (retryExecution) is a change to the job's audit trail.
+alter table job_changes drop constraint job_changes_change_check;
+alter table job_changes add constraint job_changes_change_check
+  check (change in ('create', 'update', 'pause', 'resume', 'cancel', 'run_now', 'replay'));

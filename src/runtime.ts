@@ -27,6 +27,7 @@ import { createBoss, queueName } from './scheduler/engine/boss.ts'
 import { countDueNotStarted } from './scheduler/engine/boss-backlog.ts'
 import { createEngine, type Engine } from './scheduler/engine/index.ts'
 import { createSchedulerService, type SchedulerService } from './scheduler/service/index.ts'
+import { settleReplays } from './scheduler/service/replay-settle.ts'
 import { MS_PER_DAY } from './scheduler/timing/index.ts'
 import type { Clock } from './time/clock.ts'
 
@@ -183,6 +184,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     onRecording: async (tx, finished) => {
       await clickup?.queueWritebacks(tx, finished)
       await callbacks.onRecording(tx, finished)
+      await settleReplays(tx, finished, clock.now())
     },
     onAbandoned: async (tx, closed) => {
       await clickup?.queueAbandonedWritebacks(tx, closed)

@@ -115,20 +115,38 @@ export async function findExecution(db: Queryable, id: string): Promise<Executio
   return result.rows[0] ? mapExecutionRow(result.rows[0]) : null
 }
 
-/** Newest first, keyset-paginated on (started_at, id). */
+export const EXECUTION_OUTCOMES = ['failed', 'succeeded', 'running'] as const
+export type ExecutionOutcomeFilter = (typeof EXECUTION_OUTCOMES)[number]
+
+/**
+ * SQL condition on the execution row aliased `alias` (a constant) for an outcome filter. `failed`
+ * leaves out deferred and shut-down attempts: recorded as failed, they are re-run by themselves.
+ */
+export function outcomeCondition(alias: 'x' | 'e', outcome: ExecutionOutcomeFilter): string {
+  if (outcome !== 'failed') return `${alias}.status = '${outcome}'`
+  return `${alias}.status = 'failed' and ${alias}.error_class is distinct from 'deferred' and ${alias}.error_class is distinct from 'shutdown'`
+}
+
+/** Newest first, keyset-paginated on (started_at, id); `outcome` filters by how they ended. */
 export async function listExecutions(
   db: Queryable,
   jobId: string,
-  { limit, after }: { limit: number; after?: { startedAt: Date; id: string } },
+  {
+    limit,
+    after,
+    outcome,
+  }: { limit: number; after?: { startedAt: Date; id: string }; outcome?: ExecutionOutcomeFilter },
 ): Promise<ExecutionRecord[]> {
   const values: unknown[] = [jobId, limit]
   let keyset = ''
   if (after) {
     values.push(after.startedAt, after.id)
-    keyset = 'and (started_at, id) < ($3, $4::uuid)'
+    keyset = 'and (x.started_at, x.id) < ($3, $4::uuid)'
   }
+  const filter = outcome ? `and ${outcomeCondition('x', outcome)}` : ''
   const result = await db.query(
-    `select * from job_executions where job_id = $1 ${keyset} order by started_at desc, id desc limit $2`,
+    `select * from job_executions x where x.job_id = $1 ${keyset} ${filter}
+     order by x.started_at desc, x.id desc limit $2`,
     values,
   )
   return result.rows.map(mapExecutionRow)

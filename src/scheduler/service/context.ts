@@ -20,7 +20,15 @@ export interface SchedulerSettings {
 
 export interface ServiceContext {
   pool: Pool
-  engine: Pick<Engine, 'enqueueScheduled' | 'enqueueManual' | 'withdrawPending' | 'notifyPlanned'>
+  engine: Pick<
+    Engine,
+    | 'enqueueScheduled'
+    | 'enqueueManual'
+    | 'withdrawPending'
+    | 'notifyPlanned'
+    | 'enqueueReplay'
+    | 'occurrenceState'
+  >
   registry: ActionRegistry
   clock: Clock
   settings: SchedulerSettings
