@@ -68,7 +68,7 @@ export interface Runtime {
   /** Present only when CLICKUP_API_TOKEN is set; call start() after engine.start(). */
   clickup: ClickUpService | null
   /** Callbacks when runs settle (issue 20); call start() after engine.start(). */
-  callbacks: Pick<OutcomeCallbacks, 'start'>
+  callbacks: OutcomeCallbacks
   stop(graceMs: number): Promise<void>
 }
 
