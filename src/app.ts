@@ -30,6 +30,7 @@ import { createDifyRoutes } from './routes/dify.ts'
 import { createExecutionRoutes } from './routes/executions.ts'
 import { createHealthRoutes, type ReadinessCheck } from './routes/health.ts'
 import { createJobRoutes } from './routes/jobs.ts'
+import { createReplayRoutes } from './routes/replay.ts'
 import { createScheduleToolRoutes } from './routes/schedule-tools.ts'
 import { createTimeRoutes } from './routes/time.ts'
 import { createWhatsAppRoutes } from './routes/whatsapp.ts'
@@ -65,6 +66,7 @@ function mountRouters(deps: AppDeps, tools: OpenAPIHono<AppEnv>, ops: OpenAPIHon
   tools.route('/', createTimeRoutes({ defaultTimezone: deps.config.defaultTimezone }))
   tools.route('/', createScheduleToolRoutes(scheduling))
   tools.route('/', createExecutionRoutes(scheduling))
+  tools.route('/', createReplayRoutes(scheduling))
   tools.route('/', createJobRoutes(scheduling))
   const difyCatalog = findDifyCatalog(deps.registry)
   if (difyCatalog) tools.route('/', createDifyRoutes({ catalog: difyCatalog }))

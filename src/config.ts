@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { type DifyConfig, normaliseDifyApiUrl, parseDifyApps } from './integrations/dify/index.ts'
 import { parseAllowlist } from './outbound/index.ts'
+import { parseSigningSecrets } from './outbound/signing.ts'
 import { DEFAULT_MAX_AHEAD_DAYS, isValidTimezone } from './scheduler/timing/index.ts'
 
 export const DEFAULT_PORT = 8000
@@ -83,6 +84,11 @@ export interface WebhookConfig {
   allowlist: readonly string[]
   defaultTimeoutSeconds: number
   responseBodyLimitBytes: number
+  /**
+   * Keys of WEBHOOK_SIGNING_SECRET in the order given (the first is the current one); empty =
+   * deliveries go out unsigned. Non-enumerable: no log or JSON of the config shows them.
+   */
+  signingKeys: readonly Buffer[]
 }
 
 export interface WhatsAppConfig {
@@ -171,6 +177,7 @@ const envSchema = z.object({
   WEBHOOK_ALLOWLIST: z.preprocess(emptyToUndefined, z.string().optional()),
   WEBHOOK_TIMEOUT_SECONDS: integerIn(1, 3_600, 30),
   WEBHOOK_RESPONSE_BODY_LIMIT_BYTES: integerIn(0, 1024 * 1024, 16 * 1024),
+  WEBHOOK_SIGNING_SECRET: optionalString,
   DIFY_API_URL: optionalString,
   DIFY_APPS: optionalString,
   DIFY_DEFAULT_USER: z.preprocess(
@@ -257,6 +264,31 @@ function parseWebhookAllowlist(raw: string | undefined): string[] {
     throw new ConfigError(`WEBHOOK_ALLOWLIST: ${(err as Error).message}`)
   }
   return entries
+}
+
+/** Allow-list, timeout, body limit and signing keys; errors name an entry, never a secret. */
+function parseWebhookConfig(e: {
+  WEBHOOK_ALLOWLIST?: string
+  WEBHOOK_TIMEOUT_SECONDS: number
+  WEBHOOK_RESPONSE_BODY_LIMIT_BYTES: number
+  WEBHOOK_SIGNING_SECRET?: string
+}): WebhookConfig {
+  let signingKeys: Buffer[]
+  try {
+    signingKeys = parseSigningSecrets(e.WEBHOOK_SIGNING_SECRET)
+  } catch (err) {
+    throw new ConfigError(`WEBHOOK_SIGNING_SECRET: ${(err as Error).message}`)
+  }
+  const config = {
+    allowlist: Object.freeze(parseWebhookAllowlist(e.WEBHOOK_ALLOWLIST)),
+    defaultTimeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS,
+    responseBodyLimitBytes: e.WEBHOOK_RESPONSE_BODY_LIMIT_BYTES,
+  } as WebhookConfig
+  Object.defineProperty(config, 'signingKeys', {
+    value: Object.freeze(signingKeys),
+    enumerable: false,
+  })
+  return Object.freeze(config)
 }
 
 /** DIFY_APPS needs DIFY_API_URL; messages name the entry, never its key. */
@@ -390,11 +422,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       superviseIntervalSeconds: e.SUPERVISE_INTERVAL_SECONDS,
       attemptExpiryGraceSeconds: e.ATTEMPT_EXPIRY_GRACE_SECONDS,
     }),
-    webhook: Object.freeze({
-      allowlist: Object.freeze(parseWebhookAllowlist(e.WEBHOOK_ALLOWLIST)),
-      defaultTimeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS,
-      responseBodyLimitBytes: e.WEBHOOK_RESPONSE_BODY_LIMIT_BYTES,
-    }),
+    webhook: parseWebhookConfig(e),
     dify: parseDifyConfig(e),
     whatsapp: parseWhatsAppConfig(e),
     clickup: parseClickUpConfig(e),

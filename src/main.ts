@@ -75,6 +75,7 @@ async function main(): Promise<void> {
   })
   try {
     await runtime.engine.start()
+    await runtime.callbacks.start()
     await runtime.clickup?.start()
   } catch (err) {
     logger.fatal({ err }, 'the scheduling engine could not start')

@@ -17,10 +17,17 @@ import {
 import type { Logger } from './logger.ts'
 import { createSchedulerMetrics, type Metrics } from './metrics.ts'
 import { createAddressPolicy, createOutboundClient, type HostResolver } from './outbound/index.ts'
+import { createWebhookSigner } from './outbound/signing.ts'
+import {
+  createCallbackInput,
+  createOutcomeCallbacks,
+  type OutcomeCallbacks,
+} from './outcomes/index.ts'
 import { createBoss, queueName } from './scheduler/engine/boss.ts'
 import { countDueNotStarted } from './scheduler/engine/boss-backlog.ts'
 import { createEngine, type Engine } from './scheduler/engine/index.ts'
 import { createSchedulerService, type SchedulerService } from './scheduler/service/index.ts'
+import { settleReplays } from './scheduler/service/replay-settle.ts'
 import { MS_PER_DAY } from './scheduler/timing/index.ts'
 import type { Clock } from './time/clock.ts'
 
@@ -60,6 +67,8 @@ export interface Runtime {
   registry: ReturnType<typeof createActionRegistry>
   /** Present only when CLICKUP_API_TOKEN is set; call start() after engine.start(). */
   clickup: ClickUpService | null
+  /** Callbacks when runs settle (issue 20); call start() after engine.start(). */
+  callbacks: OutcomeCallbacks
   stop(graceMs: number): Promise<void>
 }
 
@@ -75,6 +84,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   /** Time to record an outcome after the attempt timeout before pg-boss treats the attempt as abandoned. */
   const expiryGraceSeconds = config.scheduler.attemptExpiryGraceSeconds
   const policy = createAddressPolicy({ allowlist: config.webhook.allowlist })
+  const signer = createWebhookSigner(config.webhook.signingKeys)
+  if (!signer.signs) {
+    logger.info(
+      'webhook calls and callbacks are unsigned: set WEBHOOK_SIGNING_SECRET (whsec_…) to sign them',
+    )
+  }
   const outbound = createOutboundClient({ policy, userAgent: USER_AGENT, lookup: options.lookup })
   // Registered only when DIFY_APPS names an app; its key lookups and client live in the action.
   const dify = createConfiguredDifyAction({
@@ -94,10 +109,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       policy,
       lookup: options.lookup,
       maxResponseBytes: config.webhook.responseBodyLimitBytes,
+      signer,
     }),
     ...(dify ? [dify] : []),
     ...(whatsapp ? [createWhatsAppAction(whatsapp)] : []),
   ])
+  const whatsappTimeoutSeconds = defaultWhatsAppTimeoutSeconds(config.whatsapp)
   const boss = createBoss({
     connectionString: options.connectionString,
     logger: logger.child({ component: 'pg-boss' }),
@@ -110,6 +127,25 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       new Date(clock.now().getTime() - 1_000),
     ),
   )
+  const callbacks = createOutcomeCallbacks({
+    pool,
+    boss,
+    registry,
+    clock,
+    logger: logger.child({ component: 'callbacks' }),
+    runWorkers: config.scheduler.workersEnabled,
+    sweepIntervalMs: options.sweepIntervalMs ?? SWEEP_INTERVAL_MS,
+    settings: {
+      retryDelaySeconds: config.scheduler.retryDelaySeconds,
+      retryDelayMaxSeconds: config.scheduler.retryDelayMaxSeconds,
+      expiryGraceSeconds,
+      timeoutSeconds: {
+        url: config.webhook.defaultTimeoutSeconds,
+        conversation: config.dify.timeoutSeconds,
+        whatsapp: whatsappTimeoutSeconds,
+      },
+    },
+  })
   const engine = createEngine({
     pool,
     claimPool,
@@ -144,12 +180,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         )
       }
     },
-    // ClickUp write-backs commit with the outcome they report (a crash cannot lose one).
+    // ClickUp write-backs and callbacks commit with the outcome they report (a crash cannot lose one).
     onRecording: async (tx, finished) => {
       await clickup?.queueWritebacks(tx, finished)
+      await callbacks.onRecording(tx, finished)
+      await settleReplays(tx, finished, clock.now())
     },
     onAbandoned: async (tx, closed) => {
       await clickup?.queueAbandonedWritebacks(tx, closed)
+      await callbacks.onAbandoned(tx, closed)
     },
     onFinished: (attempt, outcome) => {
       schedulerMetrics.executions.inc({ action: attempt.job.actionKind, outcome: outcome.status })
@@ -172,9 +211,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       defaultTimeoutSeconds: {
         webhook: config.webhook.defaultTimeoutSeconds,
         dify: config.dify.timeoutSeconds,
-        whatsapp: defaultWhatsAppTimeoutSeconds(config.whatsapp),
+        whatsapp: whatsappTimeoutSeconds,
       },
     },
+    callbacks: createCallbackInput({
+      policy,
+      lookup: options.lookup,
+      dify: dify ? { catalog: dify.catalog, defaultUser: config.dify.defaultUser } : null,
+      whatsapp,
+    }),
   })
   // ClickUp rules drive jobs through the service; its queues run on the same pg-boss.
   const clickupToken = config.clickup.apiToken
@@ -202,10 +247,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     service,
     registry,
     clickup,
+    callbacks,
     stop(graceMs) {
       // Idempotent: main's shutdown and a test's cleanup may both call it.
       stopping ??= (async () => {
         await clickup?.stop()
+        await callbacks.stop()
         await engine.stop(graceMs)
         await claimPool.end()
         await outbound.close()

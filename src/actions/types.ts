@@ -34,6 +34,11 @@ export interface ExecutionContext {
   /** Due time of the occurrence (ISO). */
   occurrenceAt: string
   attempt: number
+  /**
+   * The Standard Webhooks `webhook-id` of what this attempt delivers: the same for every attempt of
+   * one occurrence (retries, deferred re-runs, replays), so receivers can deduplicate on it.
+   */
+  messageId: string
   /** Aborted at the attempt timeout and at shutdown past the grace period. */
   signal: AbortSignal
   timeoutMs: number

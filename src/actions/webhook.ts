@@ -10,23 +10,14 @@ import {
   OutboundError,
   type OutboundMethod,
 } from '../outbound/index.ts'
+import type { WebhookSigner } from '../outbound/signing.ts'
 import { ERROR_CLASS } from '../scheduler/states.ts'
-import { parseJsonTextObject } from './json-text.ts'
+import { parseRequestHeaders, requestHeaderNames } from './request-headers.ts'
 import type { ActionDefinition, ActionResult, PreparedAction } from './types.ts'
 import { parseBody, parseContentType } from './webhook-body.ts'
 
 export const WEBHOOK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 const MAX_URL_LENGTH = 2048
-const MAX_HEADERS = 30
-/** Headers we set ourselves so receivers can deduplicate; callers cannot override them. */
-const RESERVED_HEADERS = new Set(['x-job-id', 'x-execution-id', 'x-occurrence-at', 'x-attempt'])
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-/**
- * What undici (and RFC 9110 §5.5) refuses in a header value: controls other than tab, DEL, and
- * anything above U+00FF. Accepted, such a value would fail every attempt as a network error.
- */
-const UNSENDABLE_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/
-
 export interface WebhookParams {
   url: string
   method: OutboundMethod
@@ -48,6 +39,8 @@ export interface WebhookActionDeps {
   /** Tests inject a resolver; production uses the system one. */
   lookup?: HostResolver
   maxResponseBytes: number
+  /** Adds the Standard Webhooks headers (the signature only when a secret is configured). */
+  signer: WebhookSigner
 }
 
 const fields = {
@@ -125,59 +118,6 @@ function parseUrl(value: unknown): string {
   return url.toString()
 }
 
-function parseHeaders(value: unknown): Record<string, string> {
-  if (value === undefined || value === null || value === '') return {}
-  const object = parseJsonTextObject('headers', value, '{"X-Api-Key":"abc123"}')
-  const entries = Object.entries(object)
-  if (entries.length > MAX_HEADERS) {
-    throw fieldProblem('headers', `has more than ${MAX_HEADERS} headers.`, 'Send fewer headers.')
-  }
-  const headers: Record<string, string> = {}
-  for (const [name, raw] of entries) {
-    if (!HEADER_NAME.test(name)) {
-      throw fieldProblem(
-        'headers',
-        `"${name}" is not a valid header name.`,
-        'Use names like X-Api-Key.',
-      )
-    }
-    if (RESERVED_HEADERS.has(name.toLowerCase())) {
-      throw fieldProblem(
-        'headers',
-        `${name} is set by the server.`,
-        'Remove it; every call carries it already.',
-      )
-    }
-    if (typeof raw === 'object' && raw !== null) {
-      throw fieldProblem(
-        'headers',
-        `the value of ${name} must be text.`,
-        'Use {"Name":"value"} pairs.',
-      )
-    }
-    const text = String(raw)
-    if (UNSENDABLE_HEADER_VALUE.test(text)) {
-      // Never echo the value: header values are secrets.
-      throw fieldProblem(
-        'headers',
-        `the value of ${name} contains a character HTTP headers cannot carry (a line break, a control character, or one outside Latin-1 such as an emoji or accented letters beyond ÿ).`,
-        'Use plain ASCII in header values; percent-encode or base64 anything else.',
-      )
-    }
-    headers[name] = text
-  }
-  return headers
-}
-
-/** The names in a headers field, for views that must not show the values; [] when unreadable. */
-function headerNames(value: unknown): string[] {
-  try {
-    return Object.keys(parseHeaders(value))
-  } catch {
-    return []
-  }
-}
-
 function classify(err: unknown): Pick<ActionResult, 'errorClass' | 'errorMessage' | 'retryable'> {
   if (err instanceof OutboundError) {
     // A refused destination stays refused: retrying would only repeat the refusal.
@@ -217,7 +157,9 @@ export function createWebhookAction(
     const url = given('url') || !current ? parseUrl(input.url) : current.params.url
     const method = given('method') || !current ? parseMethod(input.method) : current.params.method
     const headers =
-      given('headers') || !current ? parseHeaders(input.headers) : current.secrets.headers
+      given('headers') || !current
+        ? parseRequestHeaders('headers', input.headers)
+        : current.secrets.headers
     const headerType = Object.entries(headers).find(
       ([name]) => name.toLowerCase() === 'content-type',
     )
@@ -270,7 +212,7 @@ export function createWebhookAction(
     },
     fields,
     requiredFields: ['url'],
-    secretFields: { headers: (value) => ({ header_names: headerNames(value) }) },
+    secretFields: { headers: (value) => ({ header_names: requestHeaderNames(value) }) },
     checkInput: async (input) => void (await build(input)),
     prepare: (input) => build(input),
     prepareUpdate: (input, current) => build(input, current),
@@ -291,11 +233,13 @@ export function createWebhookAction(
       headers['X-Execution-Id'] = ctx.executionId
       headers['X-Occurrence-At'] = ctx.occurrenceAt
       headers['X-Attempt'] = String(ctx.attempt)
+      Object.assign(headers, deps.signer.headers(ctx.messageId, params.body ?? ''))
       const requestSummary = {
         method: params.method,
         url: params.url,
         header_names: Object.keys(headers),
         body_bytes: params.body === null ? 0 : Buffer.byteLength(params.body),
+        webhook_id: ctx.messageId,
       }
       try {
         const response = await deps.outbound.request({

@@ -63,6 +63,10 @@ const ListQuery = z.object({
     .optional()
     .openapi({ description: 'Only jobs of this action type, e.g. webhook.' }),
   tag: z.string().max(50).optional().openapi({ description: 'Only jobs carrying this tag.' }),
+  outcome: z.string().max(20).optional().openapi({
+    description:
+      'Only jobs whose latest attempt ended so. One of: failed, succeeded. "failed" lists what may need a replay (retryExecution).',
+  }),
   search: z.string().max(200).optional().openapi({
     description:
       'Words to find in the name, description or tags, ignoring case and accents, e.g. "invoice reminder"; parts of words match. Jobs with all the words come first; if none has all, jobs with any of them.',
@@ -71,7 +75,14 @@ const ListQuery = z.object({
   cursor,
 })
 
-const ExecutionsQuery = z.object({ limit: pageLimit, cursor })
+const ExecutionsQuery = z.object({
+  outcome: z.string().max(20).optional().openapi({
+    description:
+      'Only executions that ended so. One of: failed, succeeded, running. "failed" lists what retryExecution can replay.',
+  }),
+  limit: pageLimit,
+  cursor,
+})
 
 const JobListResponse = z
   .object({

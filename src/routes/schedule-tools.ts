@@ -1,9 +1,13 @@
 /** One scheduling tool per registered action (scheduleWebhook, …), generated from the action registry. */
 import { z } from '@hono/zod-openapi'
+import { findDifyCatalog } from '../actions/dify.ts'
 import type { ActionRegistry } from '../actions/registry.ts'
 import type { AnyActionDefinition } from '../actions/types.ts'
+import { findWhatsAppService } from '../actions/whatsapp.ts'
 import { createRouter, protectedRoute } from '../http/router.ts'
+import { availableChannels, type NotifyChannel } from '../outcomes/callback-input.ts'
 import type { SchedulerService } from '../scheduler/service/index.ts'
+import { callbackFields } from './callback-fields.ts'
 import { ignoredFieldsOf } from './ignored-fields.ts'
 import {
   dedupeKeyField,
@@ -20,12 +24,25 @@ export interface ScheduleToolDeps {
   service: SchedulerService
 }
 
-function scheduleBody(action: AnyActionDefinition, limits: SchedulingLimits) {
+function scheduleBody(
+  action: AnyActionDefinition,
+  limits: SchedulingLimits,
+  channels: readonly NotifyChannel[],
+) {
   return z.object({
     ...jobFields,
     ...timingFields(limits),
     ...action.fields,
+    ...callbackFields(channels),
     ...dedupeKeyField,
+  })
+}
+
+/** The notify channels this server has configured (their tools are registered). */
+function notifyChannels(registry: ActionRegistry): NotifyChannel[] {
+  return availableChannels({
+    dify: findDifyCatalog(registry),
+    whatsapp: findWhatsAppService(registry),
   })
 }
 
@@ -56,8 +73,9 @@ function scheduleRoute(action: AnyActionDefinition, body: ReturnType<typeof sche
 export function createScheduleToolRoutes({ registry, service }: ScheduleToolDeps) {
   const router = createRouter()
   const limits = schedulingLimits(service.settings)
+  const channels = notifyChannels(registry)
   for (const action of registry.all()) {
-    const body = scheduleBody(action, limits)
+    const body = scheduleBody(action, limits, channels)
     const known = Object.keys(body.shape)
     router.openapi(scheduleRoute(action, body), async (c) => {
       const input = c.req.valid('json') as Record<string, unknown>

@@ -4,6 +4,7 @@
  * follows.
  */
 import { WHATSAPP_ERROR_CLASS } from '../actions/whatsapp.ts'
+import { CALLBACK_MAX_ATTEMPTS } from '../outcomes/attempts.ts'
 import type { ExecutionRecord } from './repository/executions.ts'
 import type { LastExecutionSummary } from './repository/jobs.ts'
 import { ERROR_CLASS } from './states.ts'
@@ -83,6 +84,7 @@ function afterFailure(
  * timeout: … Attempt 2 of 3 follows.'
  */
 export function describeAttempt(execution: ExecutionRecord, job: AttemptJob): string {
+  if (execution.reportsExecutionId) return describeCallbackAttempt(execution, job.timezone)
   const zone = job.timezone
   const due = whenLocal(execution.occurrenceAt, zone)
   const which = execution.manual ? 'the manual run' : `the run due ${due}`
@@ -107,6 +109,48 @@ export function describeAttempt(execution: ExecutionRecord, job: AttemptJob): st
           ? ` (HTTP ${execution.responseStatus})`
           : ''
       return `${capitalise(of)} for ${which} failed${took ? ` after${took.slice(3)}` : ''}${status} with ${errorPhrase(execution.errorClass, execution.errorMessage)} ${afterFailure(execution.attempt, job.maxAttempts, execution.errorClass, execution.manual)}`
+    }
+  }
+}
+
+const CALLBACK_TARGETS: Record<string, string> = {
+  url: 'callback',
+  conversation: 'notice into the Dify conversation',
+  whatsapp: 'WhatsApp notice',
+}
+
+function callbackAnswered(target: string, status: number | null): string {
+  if (target === 'url') return status === null ? 'it finished' : `the URL answered HTTP ${status}`
+  if (target === 'conversation') return 'Dify answered'
+  return 'Evolution accepted it'
+}
+
+/**
+ * One sentence about one callback attempt, e.g. 'Callback for the run due … delivered Tue 8 Dec
+ * 2026 at 09:00 (America/Sao_Paulo); the URL answered HTTP 200 in 40 ms.'
+ */
+function describeCallbackAttempt(execution: ExecutionRecord, zone: string): string {
+  const target = String(execution.requestSummary?.target ?? 'url')
+  const what = CALLBACK_TARGETS[target] ?? 'callback'
+  const run = `the run due ${whenLocal(execution.occurrenceAt, zone)}`
+  const of = `attempt ${execution.attempt} of ${CALLBACK_MAX_ATTEMPTS}`
+  const took = execution.durationMs === null ? '' : ` in ${formatElapsed(execution.durationMs)}`
+  switch (execution.status) {
+    case 'running':
+      return `${capitalise(what)} for ${run} (${of}) started ${whenLocal(execution.startedAt, zone)} and is still running.`
+    case 'succeeded':
+      return `${capitalise(what)} for ${run} delivered ${whenLocal(execution.startedAt, zone)}; ${callbackAnswered(target, execution.responseStatus)}${took}.`
+    case 'failed': {
+      if (execution.errorClass === WHATSAPP_ERROR_CLASS.deferred) {
+        return `${capitalise(what)} for ${run} waits for a WhatsApp send slot: ${execution.errorMessage ?? ''}`
+      }
+      const retried =
+        execution.errorClass !== null && NOT_RETRIED.has(execution.errorClass)
+          ? 'It is not tried again'
+          : execution.attempt < CALLBACK_MAX_ATTEMPTS
+            ? `Attempt ${execution.attempt + 1} of ${CALLBACK_MAX_ATTEMPTS} follows`
+            : 'That was its last attempt'
+      return `${capitalise(what)} for ${run} failed (${of}${took ? `, after${took.slice(3)}` : ''}) with ${errorPhrase(execution.errorClass, execution.errorMessage)} ${retried}; the job and its run are not affected.`
     }
   }
 }

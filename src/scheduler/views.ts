@@ -55,6 +55,8 @@ export function jobView(job: JobRecord, registry: ActionRegistry) {
       summary: action ? action.describe(job.actionParams) : job.actionKind,
       ...job.actionParams,
     },
+    // The callback as stored: header names only, never their values.
+    callback: job.callback,
     schedule: { ...scheduleView(job.schedule), timezone: job.timezone },
     timezone: job.timezone,
     next_run_at: iso(job.nextRunAt),
@@ -98,6 +100,9 @@ export function executionView(execution: ExecutionRecord, job: AttemptJob) {
   return {
     id: execution.id,
     job_id: execution.jobId,
+    /** `run`: an attempt of the job's action; `callback`: an attempt to report a run's outcome. */
+    kind: execution.reportsExecutionId ? 'callback' : 'run',
+    reports_execution_id: execution.reportsExecutionId,
     summary: describeAttempt(execution, job),
     timezone: job.timezone,
     occurrence_at: iso(execution.occurrenceAt),

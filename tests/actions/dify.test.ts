@@ -72,6 +72,7 @@ function context(overrides: Partial<ExecutionContext> = {}): ExecutionContext {
     executionId: 'exec-1',
     occurrenceAt: '2026-11-27T12:00:00.000Z',
     attempt: 1,
+    messageId: 'msg_test',
     signal: new AbortController().signal,
     timeoutMs: 5_000,
     log: logs.logger,

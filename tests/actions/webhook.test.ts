@@ -3,13 +3,19 @@ import { after, before, describe, it } from 'node:test'
 import { createWebhookAction } from '../../src/actions/webhook.ts'
 import { ProblemError } from '../../src/http/problem-error.ts'
 import { createAddressPolicy, createOutboundClient } from '../../src/outbound/index.ts'
+import { createWebhookSigner } from '../../src/outbound/signing.ts'
 import { captureLogs } from '../helpers/log-capture.ts'
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts'
 
 let receiver: WebhookReceiver
 const policy = createAddressPolicy({ allowlist: ['127.0.0.1/32'] })
 const outbound = createOutboundClient({ policy, userAgent: 'tests' })
-const action = createWebhookAction({ outbound, policy, maxResponseBytes: 64 })
+const action = createWebhookAction({
+  outbound,
+  policy,
+  maxResponseBytes: 64,
+  signer: createWebhookSigner([]),
+})
 
 before(async () => {
   receiver = await startWebhookReceiver()
@@ -25,6 +31,7 @@ function context(overrides: Partial<Parameters<typeof action.execute>[1]> = {}) 
     executionId: 'exec-1',
     occurrenceAt: '2026-11-27T12:00:00.000Z',
     attempt: 2,
+    messageId: 'msg_test',
     signal: new AbortController().signal,
     timeoutMs: 2_000,
     log: captureLogs().logger,
@@ -306,6 +313,7 @@ describe('webhook execute', () => {
         outbound: strictClient,
         policy: strictPolicy,
         maxResponseBytes: 64,
+        signer: createWebhookSigner([]),
       })
       const before = receiver.requests.length
       const result = await strict.execute(prepared, context())

@@ -66,6 +66,7 @@ function context(overrides: Record<string, unknown> = {}) {
     executionId: `exec-${executions}`,
     occurrenceAt: '2026-11-27T12:00:00.000Z',
     attempt: 1,
+    messageId: 'msg_test',
     signal: new AbortController().signal,
     timeoutMs: 10_000,
     log: logs.logger,

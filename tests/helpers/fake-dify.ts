@@ -35,8 +35,9 @@ export interface FakeDifyApp {
   outputs?: Record<string, unknown>
   workflowStatus?: string
   workflowError?: string
-  /** Every run endpoint answers this error. */
+  /** Every run endpoint answers this error (only the next `failTimes` runs, when that is set). */
   fail?: FakeFailure
+  failTimes?: number
   /** Agents: send an error event after the first pieces instead of finishing. */
   streamError?: { status: number; code: string; message: string }
   /** Agents: close the stream without message_end. */
@@ -128,7 +129,9 @@ async function handleRun(
 ) {
   if (app.delayMs) await sleep(app.delayMs)
   if (res.destroyed) return
-  if (app.fail) {
+  const failing = app.fail && (app.failTimes === undefined || app.failTimes > 0)
+  if (app.fail && failing) {
+    if (app.failTimes !== undefined) app.failTimes -= 1
     if (app.fail.raw !== undefined) {
       res.writeHead(app.fail.status, { 'Content-Type': 'text/html' })
       res.end(app.fail.raw)

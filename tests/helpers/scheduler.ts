@@ -66,6 +66,7 @@ export async function startTestScheduler(
     sweepIntervalMs: options.sweepIntervalMs,
   })
   await runtime.engine.start()
+  await runtime.callbacks.start()
   let closed = false
   return {
     database,

@@ -31,6 +31,7 @@ function execution(overrides: Partial<ExecutionRecord> = {}): ExecutionRecord {
     output: null,
     errorClass: null,
     errorMessage: null,
+    reportsExecutionId: null,
     ...overrides,
   }
 }

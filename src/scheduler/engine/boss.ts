@@ -18,6 +18,12 @@ export interface OccurrenceData {
   manual: boolean
   /** Re-enqueued by an attempt that deferred itself (ActionResult.deferUntil): not a new run. */
   deferred?: boolean
+  /**
+   * A replay (retryExecution) of this failed execution: one more attempt of the same occurrence,
+   * numbered after the `previous_attempts` it had, run whatever the job's state but cancelled.
+   */
+  replay_of?: string
+  previous_attempts?: number
 }
 
 export function queueName(actionKind: string): string {
@@ -74,6 +80,11 @@ export function occurrenceId(jobId: string, generation: number, dueAt: Date): st
  */
 export function executionIdFor(bossJobId: string, attempt: number): string {
   return attempt === 1 ? bossJobId : uuidFrom(`${bossJobId}|attempt|${attempt}`)
+}
+
+/** The pg-boss id of the replay of a failed execution: replaying it twice inserts one. */
+export function replayOccurrenceId(executionId: string): string {
+  return uuidFrom(`${executionId}|replay`)
 }
 
 /** The pg-boss id of a deferred re-run of an attempt: recording the deferral twice inserts one. */

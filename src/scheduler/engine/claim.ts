@@ -58,7 +58,7 @@ function skipReason(
   if (!job) return 'job deleted'
   if (alreadySucceeded) return 'occurrence already succeeded'
   if (job.status === JOB_STATUS.cancelled) return 'job cancelled'
-  if (data.manual) return null
+  if (data.manual || data.replay_of !== undefined) return null
   if (data.generation !== job.generation) return 'replaced by a newer schedule'
   if (job.status !== JOB_STATUS.scheduled) return `job ${job.status}`
   return null
@@ -98,7 +98,7 @@ export async function claimOccurrences(
       continue
     }
     const dueAt = new Date(data.due_at)
-    const attempt = bossJob.retryCount + 1
+    const attempt = bossJob.retryCount + 1 + (data.previous_attempts ?? 0)
     const executionId = executionIdFor(bossJob.id, attempt)
     if (attempt > 1) retriedIds.push(bossJob.id)
     const update = updates.get(job.id) ?? {

@@ -8,7 +8,7 @@ import type { Logger } from '../../logger.ts'
 import type { Clock } from '../../time/clock.ts'
 import type { ExecutionOutcome } from '../repository/executions.ts'
 import type { JobRecord } from '../repository/jobs.ts'
-import { queueName } from './boss.ts'
+import { bossDb, queueName, replayOccurrenceId } from './boss.ts'
 import type { ClaimedAttempt } from './claim.ts'
 import { createDispatcher, type DispatchSettings } from './dispatcher.ts'
 import {
@@ -22,6 +22,14 @@ import type { RecordingHook } from './record-batch.ts'
 import { type AbandonHook, createSweeper } from './sweeper.ts'
 
 export type { DeliverySettings, DispatchSettings }
+
+export interface ReplayRequest {
+  /** The replayed execution: its occurrence (due time, manual or not) and attempt count. */
+  executionId: string
+  dueAt: Date
+  manual: boolean
+  previousAttempts: number
+}
 
 export interface EngineSettings {
   dispatch: DispatchSettings
@@ -57,6 +65,10 @@ export interface Engine {
   /** Enqueue a manual run due now; it never chains and ignores pause. */
   enqueueManual(tx: Queryable, job: JobRecord, dueAt: Date): Promise<void>
   withdrawPending(tx: Queryable, job: JobRecord): Promise<void>
+  /** Enqueue one more attempt of a failed execution's occurrence, due now (retryExecution). */
+  enqueueReplay(tx: Queryable, job: JobRecord, replay: ReplayRequest): Promise<void>
+  /** pg-boss's state of an occurrence (`created`, `retry`, `active`, …), or null when it is gone. */
+  occurrenceState(db: Queryable, actionKind: string, bossJobId: string): Promise<string | null>
   /** Call after commit so this instance wakes exactly at the due time. */
   notifyPlanned(dueAt: Date): void
   /** Throws when the workers are not running or the loop has stalled. */
@@ -119,6 +131,24 @@ export function createEngine(deps: EngineDeps): Engine {
     enqueueManual: (tx, job, dueAt) =>
       enqueue(tx, [{ job, dueAt, manual: true, id: randomUUID() }]),
     withdrawPending: (tx, job) => withdrawPendingOccurrence(deps.boss, tx, job),
+    enqueueReplay: (tx, job, replay) =>
+      enqueue(tx, [
+        {
+          job,
+          dueAt: replay.dueAt,
+          manual: replay.manual,
+          id: replayOccurrenceId(replay.executionId),
+          startAfter: deps.clock.now(),
+          replay: { of: replay.executionId, previousAttempts: replay.previousAttempts },
+        },
+      ]),
+    async occurrenceState(db, actionKind, bossJobId) {
+      const [found] = await deps.boss.findJobs(queueName(actionKind), {
+        id: bossJobId,
+        db: bossDb(db),
+      })
+      return found?.state ?? null
+    },
     notifyPlanned: (dueAt) => dispatcher.wake(dueAt),
     checkHealth() {
       if (state !== 'started') throw new Error(`engine ${state}`)

@@ -38,6 +38,8 @@ export interface PlannedOccurrence {
   /** A deferred re-run starts at this time instead of its due time. */
   startAfter?: Date
   deferred?: boolean
+  /** A replay of this failed execution after `previousAttempts` attempts: one attempt, no retry. */
+  replay?: { of: string; previousAttempts: number }
 }
 
 export function planScheduled(job: OccurrenceJob, dueAt: Date): PlannedOccurrence {
@@ -69,12 +71,15 @@ export async function enqueueOccurrences(
           generation: o.job.generation,
           manual: o.manual,
           ...(o.deferred ? { deferred: true } : {}),
+          ...(o.replay
+            ? { replay_of: o.replay.of, previous_attempts: o.replay.previousAttempts }
+            : {}),
         }
         return {
           id: o.id,
           data,
           startAfter: o.startAfter ?? o.dueAt,
-          retryLimit: o.job.maxAttempts - 1,
+          retryLimit: o.replay ? 0 : o.job.maxAttempts - 1,
           retryDelay: settings.retryDelaySeconds,
           retryBackoff: true,
           retryDelayMax: settings.retryDelayMaxSeconds,

@@ -21,7 +21,9 @@ export function isFinalAttempt(attempt: ClaimedAttempt, outcome: ExecutionOutcom
   return (
     outcome.status === 'succeeded' ||
     outcome.retryable === false ||
-    attempt.attempt >= attempt.job.maxAttempts
+    attempt.attempt >= attempt.job.maxAttempts ||
+    // A replay is one attempt (retryExecution), whatever its number.
+    attempt.bossJob.data.replay_of !== undefined
   )
 }
 

@@ -2,6 +2,7 @@
 import type { ActionRegistry } from '../../actions/registry.ts'
 import type { ActionResult, ExecutionContext } from '../../actions/types.ts'
 import type { Logger } from '../../logger.ts'
+import { webhookMessageId } from '../../outbound/signing.ts'
 import type { Clock } from '../../time/clock.ts'
 import type { ExecutionOutcome } from '../repository/executions.ts'
 import { ERROR_CLASS } from '../states.ts'
@@ -71,6 +72,7 @@ class AttemptContext implements ExecutionContext {
   readonly #logger: Logger
   readonly #claimed: ClaimedAttempt
   #log: Logger | undefined
+  #messageId: string | undefined
 
   constructor(logger: Logger, claimed: ClaimedAttempt, signal: AbortSignal, timeoutMs: number) {
     this.jobId = claimed.job.id
@@ -81,6 +83,16 @@ class AttemptContext implements ExecutionContext {
     this.timeoutMs = timeoutMs
     this.#logger = logger
     this.#claimed = claimed
+  }
+
+  /** Derived only when an action asks (webhooks): a hash per attempt is not free. */
+  get messageId(): string {
+    this.#messageId ??= webhookMessageId(
+      this.jobId,
+      this.occurrenceAt,
+      this.#claimed.manual ? 'manual' : 'scheduled',
+    )
+    return this.#messageId
   }
 
   /** Created only when something is logged: most attempts log nothing but their finish line. */

@@ -26,6 +26,8 @@ export interface ExecutionRecord {
   output: Record<string, unknown> | null
   errorClass: string | null
   errorMessage: string | null
+  /** Set on a callback attempt's row: the run execution it reports (issue 20). */
+  reportsExecutionId: string | null
 }
 
 export type NewExecution = Pick<
@@ -65,6 +67,7 @@ function mapExecutionRow(row: Record<string, any>): ExecutionRecord {
     output: row.output,
     errorClass: row.error_class,
     errorMessage: row.error_message,
+    reportsExecutionId: row.reports_execution_id ?? null,
   }
 }
 
@@ -112,20 +115,38 @@ export async function findExecution(db: Queryable, id: string): Promise<Executio
   return result.rows[0] ? mapExecutionRow(result.rows[0]) : null
 }
 
-/** Newest first, keyset-paginated on (started_at, id). */
+export const EXECUTION_OUTCOMES = ['failed', 'succeeded', 'running'] as const
+export type ExecutionOutcomeFilter = (typeof EXECUTION_OUTCOMES)[number]
+
+/**
+ * SQL condition on the execution row aliased `alias` (a constant) for an outcome filter. `failed`
+ * leaves out deferred and shut-down attempts: recorded as failed, they are re-run by themselves.
+ */
+export function outcomeCondition(alias: 'x' | 'e', outcome: ExecutionOutcomeFilter): string {
+  if (outcome !== 'failed') return `${alias}.status = '${outcome}'`
+  return `${alias}.status = 'failed' and ${alias}.error_class is distinct from 'deferred' and ${alias}.error_class is distinct from 'shutdown'`
+}
+
+/** Newest first, keyset-paginated on (started_at, id); `outcome` filters by how they ended. */
 export async function listExecutions(
   db: Queryable,
   jobId: string,
-  { limit, after }: { limit: number; after?: { startedAt: Date; id: string } },
+  {
+    limit,
+    after,
+    outcome,
+  }: { limit: number; after?: { startedAt: Date; id: string }; outcome?: ExecutionOutcomeFilter },
 ): Promise<ExecutionRecord[]> {
   const values: unknown[] = [jobId, limit]
   let keyset = ''
   if (after) {
     values.push(after.startedAt, after.id)
-    keyset = 'and (started_at, id) < ($3, $4::uuid)'
+    keyset = 'and (x.started_at, x.id) < ($3, $4::uuid)'
   }
+  const filter = outcome ? `and ${outcomeCondition('x', outcome)}` : ''
   const result = await db.query(
-    `select * from job_executions where job_id = $1 ${keyset} order by started_at desc, id desc limit $2`,
+    `select * from job_executions x where x.job_id = $1 ${keyset} ${filter}
+     order by x.started_at desc, x.id desc limit $2`,
     values,
   )
   return result.rows.map(mapExecutionRow)
@@ -147,7 +168,8 @@ export interface AbandonedAttempt {
 
 /**
  * Running attempts that outlived their timeout by `graceMs`: the process that ran them is gone and
- * pg-boss will not redeliver (final attempt). Closes them as abandoned and returns them.
+ * pg-boss will not redeliver (final attempt). Closes them as abandoned and returns them. Callback
+ * attempts are not runs (their job's timeout and attempts do not apply): their worker closes them.
  */
 export async function sweepStaleAttempts(
   db: Queryable,
@@ -165,7 +187,7 @@ export async function sweepStaleAttempts(
        error_message = $3,
        duration_ms = greatest(0, (extract(epoch from ($1::timestamptz - x.started_at)) * 1000)::int)
      from scheduled_jobs j
-     where j.id = x.job_id and x.status = 'running'
+     where j.id = x.job_id and x.status = 'running' and x.reports_execution_id is null
        and x.started_at < $1::timestamptz - make_interval(secs => j.timeout_seconds + $2::double precision / 1000)
      returning x.id, x.job_id, x.attempt, x.attempt >= j.max_attempts as final, j.source`,
     [now, graceMs, ABANDONED_MESSAGE],

@@ -5,7 +5,15 @@ import type { Queryable } from '../../db/pool.ts'
 export const CHANGE_CHANNELS = ['api', 'mcp', 'ui', 'clickup'] as const
 export type ChangeChannel = (typeof CHANGE_CHANNELS)[number]
 
-export const JOB_CHANGES = ['create', 'update', 'pause', 'resume', 'cancel', 'run_now'] as const
+export const JOB_CHANGES = [
+  'create',
+  'update',
+  'pause',
+  'resume',
+  'cancel',
+  'run_now',
+  'replay',
+] as const
 export type JobChangeKind = (typeof JOB_CHANGES)[number]
 
 export interface JobChangeRecord {

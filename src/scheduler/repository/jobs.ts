@@ -1,6 +1,7 @@
 /** All SQL for scheduled_jobs. Rows are mapped to camelCase records here and only here. */
 import { uuidList } from '../../db/batch-columns.ts'
 import type { Queryable } from '../../db/pool.ts'
+import type { CallbackSecrets, CallbackSpec } from '../../outcomes/callback-input.ts'
 import type { JobStatus } from '../states.ts'
 import type { Schedule } from '../timing/index.ts'
 
@@ -38,6 +39,10 @@ export interface JobRecord {
   source: string
   sourceRef: string | null
   lastExecutionId: string | null
+  /** What to call when a run settles (issue 20); null when nothing. */
+  callback: CallbackSpec | null
+  /** The callback's header values: write-only. */
+  callbackSecrets: CallbackSecrets
   createdAt: Date
   updatedAt: Date
   lastExecution: LastExecutionSummary | null
@@ -52,7 +57,7 @@ const DEFINITION_COLUMNS = `
   j.id, j.name, j.description, j.status, j.action_kind, j.action_params, j.action_secrets, j.schedule,
   j.timezone, j.generation, j.next_run_at, j.occurrences_planned, j.run_count, j.max_attempts,
   j.timeout_seconds, j.dedupe_key, j.content_hash, j.created_by, j.tags, j.source, j.source_ref,
-  j.last_execution_id, j.created_at, j.updated_at`
+  j.last_execution_id, j.callback, j.callback_secrets, j.created_at, j.updated_at`
 
 const JOB_COLUMNS = `${DEFINITION_COLUMNS},
   e.id as le_id, e.status as le_status, e.attempt as le_attempt, e.occurrence_at as le_occurrence_at,
@@ -91,6 +96,8 @@ export function mapJobRow(row: Row): JobRecord {
     source: row.source,
     sourceRef: row.source_ref,
     lastExecutionId: row.last_execution_id,
+    callback: row.callback ?? null,
+    callbackSecrets: row.callback_secrets ?? {},
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastExecution: row.le_id
@@ -113,8 +120,9 @@ export async function insertJob(db: Queryable, job: NewJob): Promise<JobRecord> 
   await db.query(
     `insert into scheduled_jobs (id, name, description, status, action_kind, action_params, action_secrets,
        schedule, timezone, generation, next_run_at, occurrences_planned, max_attempts, timeout_seconds,
-       dedupe_key, content_hash, created_by, tags, source, source_ref, created_at, updated_at)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$21)`,
+       dedupe_key, content_hash, created_by, tags, source, source_ref, callback, callback_secrets,
+       created_at, updated_at)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$22,$23,$21,$21)`,
     [
       job.id,
       job.name,
@@ -137,6 +145,8 @@ export async function insertJob(db: Queryable, job: NewJob): Promise<JobRecord> 
       job.source,
       job.sourceRef,
       job.now,
+      job.callback,
+      job.callbackSecrets,
     ],
   )
   const created = await findJob(db, job.id)

@@ -1,6 +1,7 @@
 /** Keyset-paginated job listing (newest first); stable while jobs are added because it pages on (created_at, id). */
 import type { Queryable } from '../../db/pool.ts'
 import type { JobStatus } from '../states.ts'
+import { outcomeCondition } from './executions.ts'
 import { JOB_SELECT, type JobRecord, mapJobRow } from './jobs.ts'
 
 /**
@@ -14,6 +15,8 @@ export interface JobListFilters {
   status?: JobStatus
   actionKind?: string
   tag?: string
+  /** How the job's latest attempt ended (the joined last execution). */
+  outcome?: 'failed' | 'succeeded'
   /** Folded words (foldText) to find in name, description and tags, as substrings. */
   searchWords?: readonly string[]
   /** 'all': every word must occur (default); 'any': at least one. */
@@ -36,6 +39,7 @@ export async function listJobs(db: Queryable, filters: JobListFilters): Promise<
   if (filters.status) where.push(`j.status = ${bind(filters.status)}`)
   if (filters.actionKind) where.push(`j.action_kind = ${bind(filters.actionKind)}`)
   if (filters.tag) where.push(`j.tags @> array[${bind(filters.tag)}]::text[]`)
+  if (filters.outcome) where.push(outcomeCondition('e', filters.outcome))
   if (filters.searchWords && filters.searchWords.length > 0) {
     // The folded text is computed once per row and matched against every pattern.
     const patterns = filters.searchWords.map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)

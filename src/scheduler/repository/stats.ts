@@ -20,7 +20,7 @@ export interface HourCount {
 }
 
 /**
- * Attempts started and attempts failed in each of the `hours` whole hours up to and including the
+ * Attempts of runs (callbacks are not counted) started and attempts failed in each of the `hours` whole hours up to and including the
  * hour of `now`, oldest first; hours without attempts are present with zeros.
  */
 export async function countAttemptsPerHour(
@@ -36,6 +36,7 @@ export async function countAttemptsPerHour(
               count(*) filter (where status = 'failed')::int as failures
        from job_executions, bounds
        where started_at >= bounds.first_hour and started_at <= $1::timestamptz
+         and reports_execution_id is null
        group by 1
      )
      select h.hour, coalesce(p.attempts, 0) as attempts, coalesce(p.failures, 0) as failures
@@ -58,7 +59,7 @@ export async function countLateness(db: Queryable, since: Date): Promise<number[
   const result = await db.query<{ bucket: number; n: number }>(
     `select width_bucket(lateness_ms, $2::int[]) as bucket, count(*)::int as n
      from job_executions
-     where started_at >= $1 and attempt = 1 and not manual
+     where started_at >= $1 and attempt = 1 and not manual and reports_execution_id is null
      group by 1`,
     [since, [...LATENESS_BUCKETS_MS]],
   )

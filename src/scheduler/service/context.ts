@@ -1,6 +1,7 @@
 /** What every service operation needs, built once by createSchedulerService. */
 import type { ActionRegistry } from '../../actions/registry.ts'
 import type { Pool } from '../../db/pool.ts'
+import type { CallbackInput } from '../../outcomes/callback-input.ts'
 import type { Clock } from '../../time/clock.ts'
 import type { Engine } from '../engine/index.ts'
 import type { ChangeChannel } from '../repository/job-changes.ts'
@@ -19,10 +20,20 @@ export interface SchedulerSettings {
 
 export interface ServiceContext {
   pool: Pool
-  engine: Pick<Engine, 'enqueueScheduled' | 'enqueueManual' | 'withdrawPending' | 'notifyPlanned'>
+  engine: Pick<
+    Engine,
+    | 'enqueueScheduled'
+    | 'enqueueManual'
+    | 'withdrawPending'
+    | 'notifyPlanned'
+    | 'enqueueReplay'
+    | 'occurrenceState'
+  >
   registry: ActionRegistry
   clock: Clock
   settings: SchedulerSettings
+  /** Checks the callback fields of a create (issue 20); without it a create takes no callback. */
+  callbacks?: CallbackInput
 }
 
 /** Who is asking: the API key name (or integration) and where the job comes from. */

@@ -58,6 +58,9 @@ export async function createJob(
   const { schedule } = parsed
   const tags = parseTags(input.tags)
   const prepared = await action.prepare(input)
+  const callback = ctx.callbacks
+    ? await ctx.callbacks.prepare(input, { kind, params: prepared.params })
+    : { spec: null, secrets: {} }
   const hash = contentHash(kind, input)
   const dedupeKey = isGiven(input.dedupe_key) ? String(input.dedupe_key).trim() : null
 
@@ -89,6 +92,8 @@ export async function createJob(
       tags,
       source: actor.source ?? 'api',
       sourceRef: actor.sourceRef ?? null,
+      callback: callback.spec,
+      callbackSecrets: callback.secrets,
       now,
     })
     await ctx.engine.enqueueScheduled(tx, record, firstRun)

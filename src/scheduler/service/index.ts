@@ -7,6 +7,7 @@ import { getJobDetail } from './job-detail.ts'
 import { listJobs } from './list-jobs.ts'
 import { getOverview } from './overview.ts'
 import { getExecution, getJob, listExecutions, previewSchedule } from './read.ts'
+import { retryExecution } from './retry-execution.ts'
 import { updateJob } from './update-job.ts'
 
 export type { Actor, SchedulerSettings, ServiceContext } from './context.ts'
@@ -31,6 +32,7 @@ export function createSchedulerService(ctx: ServiceContext) {
     listExecutions: (jobId: string, input: Parameters<typeof listExecutions>[2]) =>
       listExecutions(ctx, jobId, input),
     getExecution: (id: string) => getExecution(ctx, id),
+    retryExecution: (id: string, actor: Actor) => retryExecution(ctx, id, actor),
     previewSchedule: (input: Record<string, unknown>, count: number) =>
       previewSchedule(ctx, input, count),
     getJobDetail: (id: string) => getJobDetail(ctx, id),

@@ -9,6 +9,7 @@ import { type JobView, jobView } from '../views.ts'
 import type { ServiceContext } from './context.ts'
 import { decodeCursor, encodeCursor } from './cursor.ts'
 import { isGiven } from './fields.ts'
+import { parseOutcome } from './outcome-filter.ts'
 import { DEFAULT_PAGE_SIZE } from './read.ts'
 import { searchWords } from './search-words.ts'
 
@@ -17,6 +18,7 @@ export interface ListJobsInput {
   action?: string | null
   tag?: string | null
   search?: string | null
+  outcome?: string | null
   source?: string | null
   source_ref?: string | null
   limit?: number | null
@@ -44,6 +46,7 @@ interface Filters {
   status?: JobStatus
   action?: string
   tag?: string
+  outcome?: 'failed' | 'succeeded'
   words: string[]
 }
 
@@ -52,6 +55,7 @@ function filterWords(filters: Filters): string {
     ...(filters.status ? [`status ${filters.status}`] : []),
     ...(filters.action ? [`action ${filters.action}`] : []),
     ...(filters.tag ? [`tag "${filters.tag}"`] : []),
+    ...(filters.outcome ? [`latest attempt ${filters.outcome}`] : []),
   ]
   return parts.length > 0 ? ` with ${parts.join(', ')}` : ''
 }
@@ -105,6 +109,7 @@ export async function listJobs(ctx: ServiceContext, input: ListJobsInput): Promi
     status: status as JobStatus | undefined,
     action,
     tag: text(input.tag)?.toLowerCase(),
+    outcome: parseOutcome(input.outcome, ['failed', 'succeeded'] as const),
     words: searchWords(text(input.search) ?? ''),
   }
   const limit = input.limit ?? DEFAULT_PAGE_SIZE
@@ -114,6 +119,7 @@ export async function listJobs(ctx: ServiceContext, input: ListJobsInput): Promi
       status: filters.status,
       actionKind: filters.action,
       tag: filters.tag,
+      outcome: filters.outcome,
       searchWords: filters.words,
       searchMode: mode,
       source: text(input.source),

@@ -15,6 +15,7 @@ import { executionView } from '../views.ts'
 import type { ServiceContext } from './context.ts'
 import { decodeCursor, encodeCursor } from './cursor.ts'
 import { assertJobId, timingInput } from './fields.ts'
+import { EXECUTION_OUTCOMES, parseOutcome } from './outcome-filter.ts'
 import { type JobResult, jobResult } from './results.ts'
 
 export const DEFAULT_PAGE_SIZE = 20
@@ -42,12 +43,25 @@ function executionsSummary(
     : `No attempts yet, and none is planned (the job is ${job.status}).`
 }
 
+function executionsOfOutcome(
+  outcome: string,
+  executions: { summary: string }[],
+  laterPage: boolean,
+): string {
+  const [newest] = executions
+  if (!newest) return laterPage ? `No older ${outcome} attempts.` : `No ${outcome} attempts.`
+  const replay =
+    outcome === 'failed' ? ' retryExecution replays the newest failed attempt of a run.' : ''
+  return `${laterPage ? 'Older' : 'The'} ${outcome} attempts, newest first.${replay} The newest: ${newest.summary}`
+}
+
 export async function listExecutions(
   ctx: ServiceContext,
   jobId: string,
-  input: { limit?: number | null; cursor?: string | null },
+  input: { limit?: number | null; cursor?: string | null; outcome?: string | null },
 ) {
   assertJobId(jobId)
+  const outcome = parseOutcome(input.outcome, EXECUTION_OUTCOMES)
   const job = await findJob(ctx.pool, jobId)
   if (!job)
     throw notFoundProblem('Job', `There is no job with id "${jobId}". Use listJobs to find one.`)
@@ -56,6 +70,7 @@ export async function listExecutions(
   const rows = await selectExecutions(ctx.pool, jobId, {
     limit: limit + 1,
     after: after ? { startedAt: after.at, id: after.id } : undefined,
+    outcome,
   })
   const page = rows.slice(0, limit)
   const last = page.at(-1)
@@ -64,7 +79,9 @@ export async function listExecutions(
     executions,
     next_cursor:
       rows.length > limit && last ? encodeCursor({ at: last.startedAt, id: last.id }) : null,
-    summary: executionsSummary(job, executions, after !== undefined),
+    summary: outcome
+      ? executionsOfOutcome(outcome, executions, after !== undefined)
+      : executionsSummary(job, executions, after !== undefined),
     now: ctx.clock.now().toISOString(),
   }
 }

@@ -113,6 +113,7 @@ const CHANGE_WORDS: Record<string, string> = {
   resume: 'Resumed',
   cancel: 'Cancelled',
   run_now: 'Ran once now',
+  replay: 'Replayed a failed run',
 }
 
 /** "Changed name, every (timing: every 2h)" and the like. */
