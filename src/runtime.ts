@@ -17,9 +17,13 @@ import {
 import type { Logger } from './logger.ts'
 import { createSchedulerMetrics, type Metrics } from './metrics.ts'
 import { createAddressPolicy, createOutboundClient, type HostResolver } from './outbound/index.ts'
-import { createBoss, queueName } from './scheduler/engine/boss.ts'
-import { countDueNotStarted } from './scheduler/engine/boss-backlog.ts'
-import { createEngine, type Engine } from './scheduler/engine/index.ts'
+import {
+  countDueNotStarted,
+  createBoss,
+  createEngine,
+  type Engine,
+  queueName,
+} from './scheduler/engine/index.ts'
 import { createSchedulerService, type SchedulerService } from './scheduler/service/index.ts'
 import type { Clock } from './time/clock.ts'
 
@@ -135,28 +139,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         retentionSeconds: RETENTION_SECONDS,
       },
     },
-    onClaimed: (attempt) => {
-      if (attempt.attempt === 1 && !attempt.bossJob.data.deferred) {
-        schedulerMetrics.lateness.observe(
-          { action: attempt.job.actionKind },
-          attempt.latenessMs / 1000,
-        )
-      }
-    },
-    // ClickUp write-backs commit with the outcome they report (a crash cannot lose one).
-    onRecording: async (tx, finished) => {
-      await clickup?.queueWritebacks(tx, finished)
-    },
-    onAbandoned: async (tx, closed) => {
-      await clickup?.queueAbandonedWritebacks(tx, closed)
-    },
-    onFinished: (attempt, outcome) => {
-      schedulerMetrics.executions.inc({ action: attempt.job.actionKind, outcome: outcome.status })
-      schedulerMetrics.attemptDuration.observe(
-        { action: attempt.job.actionKind },
-        outcome.durationMs / 1000,
-      )
-    },
   })
   const service = createSchedulerService({
     pool,
@@ -194,6 +176,32 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         runWorkers: config.scheduler.workersEnabled,
       })
     : null
+
+  // The parts are built; now they are wired together.
+  engine.registerHooks({
+    onClaimed: (attempt) => {
+      if (attempt.attempt === 1 && !attempt.bossJob.data.deferred) {
+        schedulerMetrics.lateness.observe(
+          { action: attempt.job.actionKind },
+          attempt.latenessMs / 1000,
+        )
+      }
+    },
+    onFinished: (attempt, outcome) => {
+      schedulerMetrics.executions.inc({ action: attempt.job.actionKind, outcome: outcome.status })
+      schedulerMetrics.attemptDuration.observe(
+        { action: attempt.job.actionKind },
+        outcome.durationMs / 1000,
+      )
+    },
+  })
+  if (clickup) {
+    // ClickUp write-backs commit with the outcome they report (a crash cannot lose one).
+    engine.registerHooks({
+      onRecording: (tx, finished) => clickup.queueWritebacks(tx, finished),
+      onAbandoned: (tx, closed) => clickup.queueAbandonedWritebacks(tx, closed),
+    })
+  }
   return {
     boss,
     engine,

@@ -1,6 +1,6 @@
 /** Applying a task's state to the rules: create, move or cancel the one job per (rule, task). */
 import { type Queryable, withTransaction } from '../../db/pool.ts'
-import { findJob, type JobRecord } from '../../scheduler/repository/jobs.ts'
+import type { JobRecord } from '../../scheduler/service/index.ts'
 import { JOB_STATUS } from '../../scheduler/states.ts'
 import type { ClickUpTask } from './client.ts'
 import type { ClickUpContext } from './context.ts'
@@ -98,7 +98,7 @@ async function applyRule(
   if (!(await repo.lockRule(tx, rule.id, 'share'))) return 'skipped'
   const stored = await repo.findLink(tx, rule.id, taskId)
   if (!ctx.force && stored?.lastEventAt && stored.lastEventAt > ctx.eventAt) return 'ignored'
-  const job = stored?.jobId ? await findJob(svc.pool, stored.jobId) : null
+  const job = stored?.jobId ? await svc.scheduler.findJobRecord(stored.jobId) : null
   const link = stored ?? newLink(rule.id, taskId)
   const save = (patch: Partial<repo.LinkRecord>) =>
     repo.saveLink(tx, { ...link, lastEventAt: ctx.eventAt, ...patch })

@@ -1,8 +1,8 @@
 /** Webhook intake: a verified delivery goes into the inbox table and the events queue in one transaction. */
 import { createHash } from 'node:crypto'
+import { bossDb } from '../../db/boss-db.ts'
 import { withTransaction } from '../../db/pool.ts'
 import { ProblemError } from '../../http/problem-error.ts'
-import { bossDb } from '../../scheduler/engine/boss.ts'
 import type { ClickUpContext } from './context.ts'
 import { EVENTS_QUEUE, type EventJobData, QUEUE_RETRY } from './queues.ts'
 import * as repo from './repository.ts'

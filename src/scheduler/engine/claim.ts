@@ -5,13 +5,19 @@
  * plan the next one. A crash before commit leaves nothing claimed.
  */
 import type { Job, PgBoss } from 'pg-boss'
+import { bossDb } from '../../db/boss-db.ts'
 import type { Queryable } from '../../db/pool.ts'
-import { abandonRunningAttempts, findSucceededOccurrences } from '../repository/executions.ts'
-import { type ClaimUpdate, writeClaims } from '../repository/job-engine.ts'
-import { type EngineJob, findJobsForClaim } from '../repository/jobs.ts'
+import {
+  abandonRunningAttempts,
+  type ClaimUpdate,
+  type EngineJob,
+  findJobsForClaim,
+  findSucceededOccurrences,
+  writeClaims,
+} from '../repository/claims.ts'
 import { JOB_STATUS } from '../states.ts'
 import { nextOccurrence } from '../timing/index.ts'
-import { bossDb, executionIdFor, type OccurrenceData } from './boss.ts'
+import { executionIdFor, type OccurrenceData } from './boss.ts'
 import {
   type DeliverySettings,
   enqueueOccurrences,
@@ -43,10 +49,17 @@ export class ClaimConflictError extends Error {
   }
 }
 
+/** An occurrence the claim completed without running it, and why. */
+export interface SkippedOccurrence {
+  bossJobId: string
+  jobId: string
+  reason: string
+}
+
 export interface ClaimResult {
   claimed: ClaimedAttempt[]
   /** Occurrences completed without running (stale generation, cancelled or paused job, already done). */
-  skipped: number
+  skipped: SkippedOccurrence[]
 }
 
 /** Why an occurrence does not run; null when it should. */
@@ -72,7 +85,7 @@ export async function claimOccurrences(
   now: Date,
   settings: DeliverySettings,
 ): Promise<ClaimResult> {
-  if (fetched.length === 0) return { claimed: [], skipped: 0 }
+  if (fetched.length === 0) return { claimed: [], skipped: [] }
   const jobs = new Map(
     (await findJobsForClaim(tx, [...new Set(fetched.map((f) => f.data.job_id))])).map((j) => [
       j.id,
@@ -85,7 +98,7 @@ export async function claimOccurrences(
   const succeeded = await findSucceededOccurrences(tx, redelivered)
 
   const claimed: ClaimedAttempt[] = []
-  const skippedIds: string[] = []
+  const skipped: SkippedOccurrence[] = []
   const retriedIds: string[] = []
   const next: PlannedOccurrence[] = []
   const updates = new Map<string, ClaimUpdate>()
@@ -93,8 +106,9 @@ export async function claimOccurrences(
   for (const bossJob of fetched) {
     const data = bossJob.data
     const job = jobs.get(data.job_id)
-    if (skipReason(job, data, succeeded.has(bossJob.id)) !== null || !job) {
-      skippedIds.push(bossJob.id)
+    const reason = skipReason(job, data, succeeded.has(bossJob.id))
+    if (reason !== null || !job) {
+      skipped.push({ bossJobId: bossJob.id, jobId: data.job_id, reason: reason ?? 'job deleted' })
       continue
     }
     const dueAt = new Date(data.due_at)
@@ -149,12 +163,7 @@ export async function claimOccurrences(
     })
   }
 
-  await abandonRunningAttempts(
-    tx,
-    retriedIds,
-    now,
-    'The process running this attempt stopped before it finished; it was retried.',
-  )
+  await abandonRunningAttempts(tx, retriedIds, now)
   const changed = await writeClaims(
     tx,
     claimed.map((c) => ({
@@ -171,7 +180,9 @@ export async function claimOccurrences(
   )
   if (changed.length > 0) throw new ClaimConflictError(changed)
   if (next.length > 0) await enqueueOccurrences(boss, tx, next, settings)
-  if (skippedIds.length > 0)
-    await boss.complete(queue, skippedIds, { skipped: true }, { db: bossDb(tx) })
-  return { claimed, skipped: skippedIds.length }
+  if (skipped.length > 0) {
+    const ids = skipped.map((s) => s.bossJobId)
+    await boss.complete(queue, ids, { skipped: true }, { db: bossDb(tx) })
+  }
+  return { claimed, skipped }
 }

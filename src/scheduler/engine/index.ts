@@ -1,16 +1,17 @@
-/** The scheduling engine: pg-boss set up for our queues, the dispatch loop and the stale-attempt sweeper. */
-
+/**
+ * The scheduling engine: pg-boss set up for our queues, the dispatch loop and the stale-attempt
+ * sweeper. This file is the engine's public surface: the rest of the server imports from here.
+ */
 import { randomUUID } from 'node:crypto'
 import type { PgBoss } from 'pg-boss'
 import type { ActionRegistry } from '../../actions/registry.ts'
 import type { Pool, Queryable } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
 import type { Clock } from '../../time/clock.ts'
-import type { ExecutionOutcome } from '../repository/executions.ts'
 import type { JobRecord } from '../repository/jobs.ts'
 import { queueName } from './boss.ts'
-import type { ClaimedAttempt } from './claim.ts'
 import { createDispatcher, type DispatchSettings } from './dispatcher.ts'
+import type { EngineHooks } from './hooks.ts'
 import {
   type DeliverySettings,
   enqueueOccurrences,
@@ -18,9 +19,14 @@ import {
   planScheduled,
   withdrawPendingOccurrence,
 } from './occurrences.ts'
-import type { RecordingHook } from './record-batch.ts'
-import { type AbandonHook, createSweeper } from './sweeper.ts'
+import { createSweeper } from './sweeper.ts'
 
+export type { AbandonedAttempt } from '../repository/outcomes.ts'
+export { createBoss, queueName } from './boss.ts'
+export { countDueNotStarted } from './boss-backlog.ts'
+export type { ClaimedAttempt } from './claim.ts'
+export type { AbandonHook, EngineHooks, FinishedAttempt, RecordingHook } from './hooks.ts'
+export { isFinalAttempt } from './record-transaction.ts'
 export type { DeliverySettings, DispatchSettings }
 
 export interface EngineSettings {
@@ -41,15 +47,14 @@ export interface EngineDeps {
   clock: Clock
   logger: Logger
   settings: EngineSettings
-  onClaimed?: (attempt: ClaimedAttempt) => void
-  /** Inside every transaction that records outcomes (see RecordingHook). */
-  onRecording?: RecordingHook
-  onFinished?: (attempt: ClaimedAttempt, outcome: ExecutionOutcome) => void
-  /** Inside the sweep transaction that closes attempts whose process died (see AbandonHook). */
-  onAbandoned?: AbandonHook
 }
 
 export interface Engine {
+  /**
+   * Adds hooks (metrics, integrations). Before start() only, and each point takes one hook: the
+   * parts are built first, then wired together, so no part closes over one built after it.
+   */
+  registerHooks(hooks: EngineHooks): void
   start(): Promise<void>
   stop(graceMs: number): Promise<void>
   /** Enqueue the first (or replacement) scheduled occurrence inside the caller's transaction. */
@@ -66,6 +71,7 @@ export interface Engine {
 
 export function createEngine(deps: EngineDeps): Engine {
   const queues = deps.registry.kinds().map(queueName)
+  const hooks: EngineHooks = {}
   const dispatcher = createDispatcher({
     pool: deps.pool,
     claimPool: deps.claimPool,
@@ -76,9 +82,7 @@ export function createEngine(deps: EngineDeps): Engine {
     settings: deps.settings.dispatch,
     delivery: deps.settings.delivery,
     runner: { registry: deps.registry, clock: deps.clock, logger: deps.logger },
-    onClaimed: deps.onClaimed,
-    onRecording: deps.onRecording,
-    onFinished: deps.onFinished,
+    hooks,
   })
   const sweeper = createSweeper({
     pool: deps.pool,
@@ -87,7 +91,7 @@ export function createEngine(deps: EngineDeps): Engine {
     intervalMs: deps.settings.sweepIntervalMs,
     // Past pg-boss expiry plus a few supervise passes, so a pending redelivery is never pre-empted.
     graceMs: (deps.settings.delivery.expiryGraceSeconds + 180) * 1000,
-    onAbandoned: deps.onAbandoned,
+    hooks,
   })
   let state: 'idle' | 'started' | 'stopped' = 'idle'
 
@@ -95,6 +99,14 @@ export function createEngine(deps: EngineDeps): Engine {
     enqueueOccurrences(deps.boss, tx, occurrences, deps.settings.delivery)
 
   return {
+    registerHooks(added) {
+      if (state !== 'idle') throw new Error('engine hooks must be registered before start()')
+      for (const [point, hook] of Object.entries(added) as [keyof EngineHooks, unknown][]) {
+        if (hook === undefined) continue
+        if (hooks[point]) throw new Error(`engine hook ${point} is already registered`)
+        Object.assign(hooks, { [point]: hook })
+      }
+    },
     async start() {
       if (state !== 'idle') return
       await deps.boss.start()

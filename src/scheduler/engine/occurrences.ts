@@ -1,8 +1,9 @@
 /** Puts occurrences into pg-boss (inside the caller's transaction) and withdraws a pending one. */
 import type { PgBoss } from 'pg-boss'
+import { bossDb } from '../../db/boss-db.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { JobRecord } from '../repository/jobs.ts'
-import { bossDb, type OccurrenceData, occurrenceId, queueName } from './boss.ts'
+import { type OccurrenceData, occurrenceId, queueName } from './boss.ts'
 
 export interface DeliverySettings {
   /** First retry delay in seconds; pg-boss doubles it per retry (with jitter). */

@@ -2,18 +2,12 @@
  * Closes attempts left `running` by a process that died on its final attempt (pg-boss will not
  * redeliver those), and settles the job when that was its last occurrence.
  */
-import type { Pool, Queryable } from '../../db/pool.ts'
+import type { Pool } from '../../db/pool.ts'
 import { withTransaction } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
 import type { Clock } from '../../time/clock.ts'
-import { type AbandonedAttempt, sweepStaleAttempts } from '../repository/executions.ts'
-import { settleAbandonedJobs } from '../repository/job-engine.ts'
-
-/**
- * Runs inside the sweep's transaction with the attempts it closed: what it writes (e.g. a write-back)
- * commits with the closing or not at all.
- */
-export type AbandonHook = (tx: Queryable, closed: readonly AbandonedAttempt[]) => Promise<void>
+import { settleAbandonedJobs, sweepStaleAttempts } from '../repository/outcomes.ts'
+import type { EngineHooks } from './hooks.ts'
 
 export interface SweeperDeps {
   pool: Pool
@@ -22,7 +16,8 @@ export interface SweeperDeps {
   intervalMs: number
   /** Beyond the attempt timeout: longer than pg-boss's expiry, so a redelivery is never pre-empted. */
   graceMs: number
-  onAbandoned?: AbandonHook
+  /** Read at every sweep, so hooks registered after construction apply. */
+  hooks: Readonly<EngineHooks>
 }
 
 export function createSweeper(deps: SweeperDeps) {
@@ -40,7 +35,7 @@ export function createSweeper(deps: SweeperDeps) {
             rows.map((r) => r.id),
             deps.clock.now(),
           )
-          await deps.onAbandoned?.(tx, rows)
+          await deps.hooks.onAbandoned?.(tx, rows)
         }
         return rows
       })

@@ -3,9 +3,17 @@
 import { cancelJob, pauseJob, resumeJob, runJobNow } from './change-job.ts'
 import type { ServiceContext } from './context.ts'
 import { createJob } from './create-job.ts'
-import { getExecution, getJob, listExecutions, listJobs, previewSchedule } from './read.ts'
+import {
+  findJobRecord,
+  getExecution,
+  getJob,
+  listExecutions,
+  listJobs,
+  previewSchedule,
+} from './read.ts'
 import { updateJob } from './update-job.ts'
 
+export type { JobRecord } from '../repository/jobs.ts'
 export type { Actor, SchedulerSettings, ServiceContext } from './context.ts'
 
 export function createSchedulerService(ctx: ServiceContext) {
@@ -21,6 +29,7 @@ export function createSchedulerService(ctx: ServiceContext) {
     cancelJob: (id: string) => cancelJob(ctx, id),
     runJobNow: (id: string) => runJobNow(ctx, id),
     getJob: (id: string) => getJob(ctx, id),
+    findJobRecord: (id: string) => findJobRecord(ctx, id),
     listJobs: (input: Parameters<typeof listJobs>[1]) => listJobs(ctx, input),
     listExecutions: (jobId: string, input: Parameters<typeof listExecutions>[2]) =>
       listExecutions(ctx, jobId, input),

@@ -1,7 +1,7 @@
 /** Read-only operations: get and list jobs and executions, and previewing a schedule (saves nothing). */
 import { fieldProblem, notFoundProblem } from '../../http/problem-error.ts'
 import { findExecution, listExecutions as selectExecutions } from '../repository/executions.ts'
-import { findJob } from '../repository/jobs.ts'
+import { findJob, type JobRecord } from '../repository/jobs.ts'
 import { listJobs as selectJobs } from '../repository/list-jobs.ts'
 import { JOB_STATUSES, type JobStatus } from '../states.ts'
 import {
@@ -27,6 +27,14 @@ export async function getJob(ctx: ServiceContext, id: string): Promise<JobResult
   if (!job)
     throw notFoundProblem('Job', `There is no job with id "${id}". Use listJobs to find one.`)
   return jobResult(ctx, job, ctx.clock.now())
+}
+
+/**
+ * The stored job, or null when there is none: for integrations that keep job ids of their own
+ * (ClickUp's rule-task links) and need the record, not the agent's view of it.
+ */
+export function findJobRecord(ctx: ServiceContext, id: string): Promise<JobRecord | null> {
+  return findJob(ctx.pool, id)
 }
 
 export interface ListJobsInput {

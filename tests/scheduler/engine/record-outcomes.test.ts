@@ -104,6 +104,8 @@ before(async () => {
         retentionSeconds: 3_600,
       },
     },
+  })
+  engine.registerHooks({
     // Marks every finished attempt of a `hooked` job in the recording transaction, or refuses to.
     async onRecording(tx, finished) {
       for (const { attempt, outcome } of finished) {

@@ -1,5 +1,6 @@
 /**
- * Collects finished attempts and records them in batches (record-batch.ts). While a batch is being
+ * The queue of finished attempts waiting to be recorded: it runs recording transactions
+ * (record-transaction.ts), each taking every attempt that finished meanwhile. While a batch is being
  * written the next one fills up, so batching costs no added latency when the engine is quiet. A batch
  * that fails is retried attempt by attempt with backoff, so one bad row cannot hold the others, and a
  * short database outage (a Postgres restart) loses nothing.
@@ -7,10 +8,11 @@
 import type { PgBoss } from 'pg-boss'
 import { type Pool, withTransaction } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
+import type { FinishedAttempt, RecordingHook } from './hooks.ts'
 import type { DeliverySettings } from './occurrences.ts'
-import { type FinishedAttempt, type RecordingHook, recordOutcomes } from './record-batch.ts'
+import { recordOutcomes } from './record-transaction.ts'
 
-export interface OutcomeRecorderOptions {
+export interface RecordQueueOptions {
   pool: Pool
   boss: PgBoss
   delivery: DeliverySettings
@@ -24,7 +26,7 @@ export interface OutcomeRecorderOptions {
    * attempt, so this must stay below the expiry grace.
    */
   retryForMs: number
-  /** Inside every recording transaction (record-batch.ts). */
+  /** Inside every recording transaction (record-transaction.ts). */
   inTransaction?: RecordingHook
   /** After a commit, with what it recorded (e.g. to wake the loop for a retry it planned). */
   onCommitted?: (batch: readonly FinishedAttempt[]) => void
@@ -34,12 +36,12 @@ interface Pending extends FinishedAttempt {
   done: () => void
 }
 
-export interface OutcomeRecorder {
+export interface RecordQueue {
   /** Resolves once the outcome is committed (or given up on, and logged). Never rejects. */
   record(finished: FinishedAttempt): Promise<void>
 }
 
-export function createOutcomeRecorder(options: OutcomeRecorderOptions): OutcomeRecorder {
+export function createRecordQueue(options: RecordQueueOptions): RecordQueue {
   const queue: Pending[] = []
   let writing = 0
 

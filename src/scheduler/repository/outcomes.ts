@@ -1,0 +1,167 @@
+/**
+ * What ends attempts on the scheduler tables: the outcomes a recording transaction writes (with the
+ * jobs they settle), and the sweep that closes attempts whose process is gone. Every write is one
+ * set-based statement for a whole batch; the recording one is prepared once per connection (`name`).
+ */
+import type { Queryable } from '../../db/pool.ts'
+import { ABANDONED_MESSAGE, type JobStatus } from '../states.ts'
+import type { ExecutionOutcome } from './executions.ts'
+
+/**
+ * JSON text for a parameter Postgres reads as json/text. Two things are valid JSON but refused by
+ * Postgres and would make a whole batch unrecordable: a NUL character (a binary response body) and a
+ * lone UTF-16 surrogate (an emoji cut in half). JSON.stringify writes both as \\u escapes (paired
+ * surrogates come out as raw characters), so those escapes become U+FFFD. An escape that is itself
+ * escaped text (an odd number of backslashes before it) is left alone.
+ */
+export function toPostgresJson(value: unknown): string {
+  const json = JSON.stringify(value)
+  // Nearly every batch has no escape at all; finding that out is much cheaper than the regex.
+  if (!json.includes('\\u')) return json
+  return json.replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g, '$1\\ufffd')
+}
+
+export interface FinishedExecution {
+  id: string
+  outcome: ExecutionOutcome
+}
+
+/** A job whose last scheduled occurrence just ended its final attempt, and how. */
+export interface SettlingJob {
+  id: string
+  /** The occurrence's generation: a job changed since then is not settled by it. */
+  generation: number
+  /** The occurrence's due time as planned (ISO text): only the job's last occurrence settles it. */
+  occurrenceAt: string
+  status: JobStatus
+}
+
+/**
+ * Finishes attempts (rows no longer `running` are left alone) and settles the jobs whose last
+ * scheduled occurrence ended: only jobs still `scheduled`, with nothing pending and the same
+ * generation change. One statement for a whole batch (see engine/record-transaction.ts); rows travel as
+ * JSON (their text fields need escaping; JSON.stringify does it fastest) under one-letter keys:
+ * Postgres's JSON parsing costs by the byte, and the column names were ~110 of the ~300 bytes of a
+ * typical row (i id, s status, f finished_ms, d duration_ms, q request_summary, r response_status,
+ * h response_headers, b response_body, t response_truncated, o output, c error_class,
+ * m error_message).
+ */
+export async function writeOutcomes(
+  db: Queryable,
+  finished: readonly FinishedExecution[],
+  settling: readonly SettlingJob[],
+  now: Date,
+): Promise<void> {
+  if (finished.length === 0 && settling.length === 0) return
+  await db.query({
+    name: 'engine-write-outcomes',
+    text: `with finished as (
+       update job_executions x set status = u.s, finished_at = to_timestamp(u.f::float8 / 1000),
+         duration_ms = u.d, request_summary = u.q, response_status = u.r, response_headers = u.h,
+         response_body = u.b, response_truncated = u.t, output = u.o, error_class = u.c,
+         error_message = u.m
+       from json_to_recordset($1::json) as u(i uuid, s text, f bigint, d int, q json, r int, h json,
+         b text, t boolean, o json, c text, m text)
+       where x.id = u.i and x.status = 'running'
+     )
+     update scheduled_jobs j set status = s.status, updated_at = $3
+     from json_to_recordset($2::json) as s(id uuid, generation int, occurrence_at timestamptz, status text)
+     where j.id = s.id and j.generation = s.generation and j.status = 'scheduled' and j.next_run_at is null
+       and s.occurrence_at >= coalesce(j.final_occurrence_at, s.occurrence_at)`,
+    values: [
+      toPostgresJson(
+        // Absent fields are left out (JSON.stringify drops undefined) and read back as null: a
+        // successful call has no error fields, a failed one often no response, and every byte here
+        // is written, sent and parsed once per attempt.
+        finished.map(({ id, outcome }) => ({
+          i: id,
+          s: outcome.status,
+          // Epoch ms: a Date would be written through toISOString, ~1 µs per row.
+          f: outcome.finishedAt.getTime(),
+          d: Math.round(outcome.durationMs),
+          q: outcome.requestSummary,
+          r: outcome.responseStatus,
+          h: outcome.responseHeaders,
+          b: outcome.responseBody,
+          t: outcome.responseTruncated,
+          o: outcome.output,
+          c: outcome.errorClass,
+          m: outcome.errorMessage,
+        })),
+      ),
+      JSON.stringify(
+        settling.map((j) => ({
+          id: j.id,
+          generation: j.generation,
+          occurrence_at: j.occurrenceAt,
+          status: j.status,
+        })),
+      ),
+      now,
+    ],
+  })
+}
+
+/**
+ * Marks jobs failed whose last scheduled occurrence ended with one of these abandoned final attempts
+ * (see engine/sweeper.ts). Jobs with a pending occurrence or a newer schedule are left alone.
+ */
+export async function settleAbandonedJobs(
+  db: Queryable,
+  executionIds: readonly string[],
+  now: Date,
+): Promise<void> {
+  await db.query(
+    `update scheduled_jobs j set status = 'failed', updated_at = $2
+     from job_executions x
+     where x.id = any($1::uuid[]) and x.job_id = j.id and not x.manual and x.attempt >= j.max_attempts
+       and j.status = 'scheduled' and j.next_run_at is null
+       and x.occurrence_at >= coalesce(j.final_occurrence_at, x.occurrence_at)`,
+    [executionIds, now],
+  )
+}
+
+/** An attempt the sweeper closed because the process running it is gone. */
+export interface AbandonedAttempt {
+  id: string
+  jobId: string
+  attempt: number
+  /** It was the occurrence's last attempt (attempt ≥ the job's max_attempts). */
+  final: boolean
+  /** The job's source (`api`, `clickup`, …). */
+  source: string
+}
+
+/**
+ * Running attempts that outlived their timeout by `graceMs`: the process that ran them is gone and
+ * pg-boss will not redeliver (final attempt). Closes them as abandoned and returns them.
+ */
+export async function sweepStaleAttempts(
+  db: Queryable,
+  now: Date,
+  graceMs: number,
+): Promise<AbandonedAttempt[]> {
+  const result = await db.query<{
+    id: string
+    job_id: string
+    attempt: number
+    final: boolean
+    source: string
+  }>(
+    `update job_executions x set status = 'failed', finished_at = $1, error_class = 'abandoned',
+       error_message = $3,
+       duration_ms = greatest(0, (extract(epoch from ($1::timestamptz - x.started_at)) * 1000)::int)
+     from scheduled_jobs j
+     where j.id = x.job_id and x.status = 'running'
+       and x.started_at < $1::timestamptz - make_interval(secs => j.timeout_seconds + $2::double precision / 1000)
+     returning x.id, x.job_id, x.attempt, x.attempt >= j.max_attempts as final, j.source`,
+    [now, graceMs, ABANDONED_MESSAGE],
+  )
+  return result.rows.map((r) => ({
+    id: r.id,
+    jobId: r.job_id,
+    attempt: r.attempt,
+    final: r.final,
+    source: r.source,
+  }))
+}
