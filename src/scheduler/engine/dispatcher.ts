@@ -1,26 +1,21 @@
 /**
- * The dispatch loop: claims due occurrences from pg-boss, runs their actions and hands the outcomes
- * to the record queue.
+ * The dispatch loop: claims due occurrences from pg-boss and hands them to the attempts in flight
+ * (in-flight.ts), which run them and pass each outcome to the record queue (record-queue.ts).
  *
  * States. The loop is idle until `start`, running until `stop`, then stopping: it claims nothing
- * more, waits for the running attempts (aborting them when the grace runs out) and for their
- * outcomes to be committed, and is stopped. Each attempt goes reserved (a slot promised to a claim
- * in progress or to a claimed batch being launched) → running (its action runs) → recording (its
- * outcome waits in the record queue) → done. A pass claims from every queue while there is room,
- * then sets the wake-up timer; a wake during a pass makes it go round again instead of starting a
- * second one.
+ * more, waits for the attempts in flight and their records, and is stopped. While running, a pass
+ * claims from every queue while the admission rule (admission.ts) lets it, then sets the wake-up
+ * timer (wake-timer.ts); the timer, a finished attempt, a recorded retry or a newly planned job
+ * starts the next pass.
  *
- * Invariants:
- *  D1. running + reserved ≤ maxInFlight, at all times and across the parallel claim loops.
- *  D2. A claimed batch is launched in full, even during shutdown: its claim is committed, so every
- *      attempt in it must run and be recorded. stop() waits for the launches before the attempts.
- *  D3. At most one pass runs at a time, and every pass ends with a wake-up set no later than one
- *      poll interval away (the backstop), whether it succeeded or not.
- *  D4. A slot frees when the attempt's action ends, not when its outcome is committed.
- *  D5. A claim smaller than the admission rule's minimum is made only when no room is coming
- *      (admission.ts), so slow attempts holding most slots never delay a due occurrence for long.
- *  D6. stop() returns only when every claimed attempt has ended and its outcome is committed or
- *      given up on.
+ * Invariants (the slot invariants F1–F4 are in in-flight.ts):
+ *  D1. At most one pass runs at a time: a wake during a pass makes it go round again instead.
+ *  D2. Every pass ends with a wake-up set no later than one poll interval away (the backstop),
+ *      whether it succeeded or not, until stop.
+ *  D3. A claim smaller than the admission rule's minimum is made only when no room is coming, so
+ *      slow attempts holding most slots never delay a due occurrence for long.
+ *  D4. No claim starts once stop() has begun; stop() returns after the pass in progress, then the
+ *      attempts in flight (F4).
  */
 import type { Job, PgBoss } from 'pg-boss'
 import { bossDb } from '../../db/boss-db.ts'
@@ -33,9 +28,10 @@ import { createAdmissionRule } from './admission.ts'
 import type { OccurrenceData } from './boss.ts'
 import { ClaimConflictError, type ClaimedAttempt, claimOccurrences } from './claim.ts'
 import type { EngineHooks } from './hooks.ts'
+import { createInFlight } from './in-flight.ts'
 import type { DeliverySettings } from './occurrences.ts'
 import { createRecordQueue } from './record-queue.ts'
-import { createShutdownNotice, type RunAttemptDeps, runAttempt } from './run-attempt.ts'
+import type { RunAttemptDeps } from './run-attempt.ts'
 import { createWakeTimer, earliestPlannedRerun } from './wake-timer.ts'
 
 export interface DispatchSettings {
@@ -87,8 +83,6 @@ export interface Dispatcher {
   lastPassAt(): Date | null
 }
 
-/** Attempts started per event-loop turn when a claimed batch is launched. */
-const LAUNCH_SLICE = 25
 /**
  * Claims rolled back because a job changed mid-claim (or two claims deadlocked) are retried at once
  * this many times before the pass gives up until the next poll. Each retry reads the jobs afresh,
@@ -103,16 +97,6 @@ function isClaimRace(err: unknown): boolean {
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { settings, logger, hooks } = deps
-  const shutdown = createShutdownNotice()
-  const runner: RunAttemptDeps = { ...deps.runner, shutdown: shutdown.notice }
-  /** Attempts whose action is running: what maxInFlight limits. */
-  const running = new Set<Promise<void>>()
-  /** Finished attempts whose outcome is not committed yet. */
-  const recording = new Set<Promise<void>>()
-  /** Claimed batches still being launched (their attempts hold reserved slots until they run). */
-  const launching = new Set<Promise<void>>()
-  /** Slots promised to claims in progress and to claimed attempts not yet running (D1). */
-  let reserved = 0
   let passing: Promise<void> | undefined
   let passAgain = false
   let stopping = false
@@ -140,11 +124,22 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (at) timer.wake(at)
     },
   })
+  const inFlight = createInFlight({
+    runner: deps.runner,
+    recorder,
+    logger,
+    hooks,
+    onSlotFreed() {
+      admission.noteProgress()
+      // A slot opened: more may be waiting if the last batch was full.
+      if (!stopping) timer.wake()
+    },
+  })
 
   /** One pass: claim from every queue while there is room, then set the next wake-up. Never throws. */
   function pass(): Promise<void> {
     if (passing) {
-      passAgain = true
+      passAgain = true // D1
       return passing
     }
     passing = (async () => {
@@ -167,7 +162,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         )
       } finally {
         passing = undefined
-        // D3: the backstop poll.
+        // D2: the backstop poll.
         timer.wake(new Date(deps.clock.now().getTime() + settings.pollIntervalMs))
       }
     })()
@@ -191,16 +186,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function claimLoop(queue: string) {
     for (;;) {
-      if (stopping) return
-      const admitted = admission.decide(running.size + reserved)
+      if (stopping) return // D4
+      const admitted = admission.decide(inFlight.busy())
       if (admitted.kind === 'full') return
       if (admitted.kind === 'wait') {
-        // D5: finishing attempts wake the loop; the timer looks again should they stop coming.
+        // D3: finishing attempts wake the loop; the timer looks again should they stop coming.
         timer.wake(admitted.recheckAt)
         return
       }
       const room = admitted.size
-      reserved += room // D1: promised before the claim starts
+      inFlight.reserve(room) // F1: before the claim starts
       let claimed: ClaimedAttempt[] = []
       let fetchedCount = 0
       for (let attempt = 1; ; attempt++) {
@@ -215,37 +210,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             )
             continue
           }
-          reserved -= room
+          inFlight.release(room)
           throw err
         }
       }
       // Unused slots go back now; each claimed attempt keeps its slot reserved until it is running.
-      reserved -= room - claimed.length
+      inFlight.release(room - claimed.length)
       if (claimed.length > 0) admission.noteProgress()
       // Not awaited: the next claim overlaps this batch's launch. Waiting for it (launching hundreds
       // takes a while under load, interleaved with the responses coming in) left the next claim to
       // start when nearly everything in flight had finished, so the actions ran dry for the claim's
       // whole round trip, every batch.
-      const launched = launchAll(claimed)
-      launching.add(launched)
-      void launched.finally(() => launching.delete(launched))
+      inFlight.launch(claimed)
       // A short batch means the queue has nothing more due right now.
       if (fetchedCount < room) return
-    }
-  }
-
-  /**
-   * Starts a claimed batch in slices: starting hundreds of requests in one go held the event loop for
-   * tens of ms, and every database round trip of the claimers and the recorder waited behind it.
-   * Never rejects, and launches everything even during shutdown (D2).
-   */
-  async function launchAll(claimed: readonly ClaimedAttempt[]) {
-    for (let i = 0; i < claimed.length; i += LAUNCH_SLICE) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve))
-      for (const attempt of claimed.slice(i, i + LAUNCH_SLICE)) {
-        reserved -= 1
-        launch(attempt)
-      }
     }
   }
 
@@ -270,37 +248,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     })
   }
 
-  /** Runs a hook (metrics); a throwing hook must not stop an attempt. */
-  function runHook(name: string, hook: () => void) {
-    try {
-      hook()
-    } catch (err) {
-      logger.error({ err: { message: (err as Error).message }, hook: name }, 'engine hook failed')
-    }
-  }
-
-  /** Starts a claimed attempt; never throws (D2). */
-  function launch(attempt: ClaimedAttempt) {
-    runHook('onClaimed', () => hooks.onClaimed?.(attempt))
-    const work = (async () => {
-      const outcome = await runAttempt(runner, attempt)
-      // D4: waiting for the record as well capped throughput at maxInFlight / (call + record
-      // latency) under load.
-      const recorded = recorder
-        .record({ attempt, outcome })
-        .then(() => runHook('onFinished', () => hooks.onFinished?.(attempt, outcome)))
-      recording.add(recorded)
-      void recorded.finally(() => recording.delete(recorded))
-    })()
-    running.add(work)
-    void work.finally(() => {
-      running.delete(work)
-      admission.noteProgress()
-      // A slot opened: more may be waiting if the last batch was full.
-      if (!stopping) timer.wake()
-    })
-  }
-
   return {
     start() {
       if (!stopping) timer.start()
@@ -311,24 +258,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       stopping = true
       timer.stop()
       await passing
-      // D2: every claimed attempt is started before the wait for running ones begins.
-      await Promise.all([...launching])
-      const all = Promise.allSettled([...running])
-      const graceOver = new Promise<'grace'>((resolve) =>
-        setTimeout(resolve, graceMs, 'grace').unref(),
-      )
-      if ((await Promise.race([all, graceOver])) === 'grace') {
-        logger.warn(
-          { in_flight: running.size },
-          'attempts still running at shutdown; aborting them',
-        )
-        shutdown.abort()
-        await all
-      }
-      // D6: nothing is left half-recorded.
-      await Promise.allSettled([...recording])
+      await inFlight.stop(graceMs)
     },
-    inFlight: () => running.size,
+    inFlight: () => inFlight.running(),
     lastPassAt: () => lastPass,
   }
 }
