@@ -2,7 +2,20 @@
  * Claiming a batch of due occurrences, in the same transaction as pg-boss's fetch: read the jobs,
  * drop stale or unwanted occurrences, open an execution row per attempt and advance the jobs (only
  * if their generation is still the one read) and, for the pending occurrence of a recurring job,
- * plan the next one. A crash before commit leaves nothing claimed.
+ * plan the next one.
+ *
+ * Invariants:
+ *  C1. All or nothing: everything here joins the fetch's transaction, so a crash or a rollback before
+ *      commit leaves every fetched occurrence unclaimed for pg-boss to hand out again.
+ *  C2. One execution row per attempt: its id derives from (pg-boss id, attempt) and a repeated
+ *      insert is skipped (executionIdFor, writeClaims).
+ *  C3. A job is advanced only at the generation the claim read; if any changed in between, the
+ *      whole claim rolls back (ClaimConflictError) and the dispatcher claims again.
+ *  C4. Only a job's pending occurrence, on its first attempt, plans the next one: the chain of a
+ *      recurring job never breaks or forks.
+ *  C5. An occurrence whose attempt already succeeded is never run again.
+ *  C6. Job rows are locked in id order (writeClaims), so two claims sharing jobs (a retry in one,
+ *      the pending occurrence in the other) never lock them crosswise.
  */
 import type { Job, PgBoss } from 'pg-boss'
 import { bossDb } from '../../db/boss-db.ts'
@@ -92,8 +105,8 @@ export async function claimOccurrences(
       j,
     ]),
   )
-  // Only a redelivered occurrence (pg-boss retry or expiry) can have run before; first deliveries,
-  // the usual case, skip the lookup.
+  // C5: only a redelivered occurrence (pg-boss retry or expiry) can have run before; first
+  // deliveries, the usual case, skip the lookup.
   const redelivered = fetched.filter((f) => f.retryCount > 0).map((f) => f.id)
   const succeeded = await findSucceededOccurrences(tx, redelivered)
 
@@ -113,7 +126,7 @@ export async function claimOccurrences(
     }
     const dueAt = new Date(data.due_at)
     const attempt = bossJob.retryCount + 1
-    const executionId = executionIdFor(bossJob.id, attempt)
+    const executionId = executionIdFor(bossJob.id, attempt) // C2
     if (attempt > 1) retriedIds.push(bossJob.id)
     const update = updates.get(job.id) ?? {
       id: job.id,
@@ -125,7 +138,7 @@ export async function claimOccurrences(
     }
     update.lastExecutionId = executionId
     if (attempt === 1 && !data.deferred) update.runIncrement += 1
-    // Only the pending occurrence chains the next one, and only on its first attempt.
+    // C4: only the pending occurrence chains the next one, and only on its first attempt.
     const isPending =
       !data.manual &&
       !data.deferred &&
@@ -178,7 +191,7 @@ export async function claimOccurrences(
     [...updates.values()],
     now,
   )
-  if (changed.length > 0) throw new ClaimConflictError(changed)
+  if (changed.length > 0) throw new ClaimConflictError(changed) // C3
   if (next.length > 0) await enqueueOccurrences(boss, tx, next, settings)
   if (skipped.length > 0) {
     const ids = skipped.map((s) => s.bossJobId)

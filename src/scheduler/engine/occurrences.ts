@@ -1,4 +1,12 @@
-/** Puts occurrences into pg-boss (inside the caller's transaction) and withdraws a pending one. */
+/**
+ * Puts occurrences into pg-boss (inside the caller's transaction) and withdraws a pending one.
+ *
+ * Invariants:
+ *  O1. An occurrence is enqueued in the transaction that makes it due (a create, an update, the
+ *      claim of its predecessor): a rollback leaves neither.
+ *  O2. A scheduled occurrence's id derives from (job, generation, due time), so two replicas planning
+ *      the same one insert one row; manual runs get random ids and never chain.
+ */
 import type { PgBoss } from 'pg-boss'
 import { bossDb } from '../../db/boss-db.ts'
 import type { Queryable } from '../../db/pool.ts'

@@ -1,6 +1,10 @@
 /**
  * Closes attempts left `running` by a process that died on its final attempt (pg-boss will not
  * redeliver those), and settles the job when that was its last occurrence.
+ *
+ * Invariant S1: an attempt is closed here only well after pg-boss would have expired it (its timeout
+ * plus the expiry grace plus three supervise passes), so a pending redelivery is never pre-empted;
+ * its closing, the job it settles and the abandon hook's writes commit together.
  */
 import type { Pool } from '../../db/pool.ts'
 import { withTransaction } from '../../db/pool.ts'

@@ -155,7 +155,7 @@ export async function writeClaims(
   now: Date,
 ): Promise<string[]> {
   if (executions.length === 0 && updates.length === 0) return []
-  // The statement visits (and locks) the jobs in this order.
+  // C6 (engine/claim.ts): the statement visits, and locks, the jobs in this order.
   const jobs = [...updates].sort(byId)
   const result = await db.query<{ id: string }>({
     name: 'engine-write-claims',

@@ -39,8 +39,8 @@ export interface SettlingJob {
 /**
  * Finishes attempts (rows no longer `running` are left alone) and settles the jobs whose last
  * scheduled occurrence ended: only jobs still `scheduled`, with nothing pending and the same
- * generation change. One statement for a whole batch (see engine/record-transaction.ts); rows travel as
- * JSON (their text fields need escaping; JSON.stringify does it fastest) under one-letter keys:
+ * generation change (R3, R4 in engine/record-transaction.ts). One statement for a whole batch; rows
+ * travel as JSON (their text fields need escaping; JSON.stringify does it fastest) under one-letter keys:
  * Postgres's JSON parsing costs by the byte, and the column names were ~110 of the ~300 bytes of a
  * typical row (i id, s status, f finished_ms, d duration_ms, q request_summary, r response_status,
  * h response_headers, b response_body, t response_truncated, o output, c error_class,
