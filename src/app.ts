@@ -2,12 +2,10 @@
 import { swaggerUI } from '@hono/swagger-ui'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
-import { findDifyCatalog } from './actions/dify.ts'
 import type { ActionRegistry } from './actions/registry.ts'
-import { findWhatsAppService } from './actions/whatsapp.ts'
 import { accessLog } from './http/access-log.ts'
-import type { AppEnv } from './http/app-env.ts'
-import { type ApiKeyVerifier, provideApiKeys } from './http/auth.ts'
+import type { ApiKeyVerifier, AppEnv } from './http/app-env.ts'
+import { provideApiKeys } from './http/auth.ts'
 import {
   buildOpsDocument,
   buildToolsDocument,
@@ -20,6 +18,8 @@ import { handleError, handleNotFound } from './http/problem-response.ts'
 import { requestId } from './http/request-id.ts'
 import { createRouter } from './http/router.ts'
 import type { ClickUpService } from './integrations/clickup/index.ts'
+import type { DifyCatalog } from './integrations/dify/index.ts'
+import type { WhatsAppService } from './integrations/whatsapp/index.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
 import { createClickUpRoutes } from './routes/clickup.ts'
@@ -51,6 +51,10 @@ export interface AppDeps {
   scheduler: SchedulerService
   /** Present only when CLICKUP_API_TOKEN is set (runtime.clickup). */
   clickup?: ClickUpService | null
+  /** Present only when DIFY_APPS names an app (runtime.difyCatalog): mounts listDifyApps. */
+  difyCatalog?: DifyCatalog | null
+  /** Present only when EVOLUTION_* is set (runtime.whatsapp): mounts the direct WhatsApp tools. */
+  whatsapp?: WhatsAppService | null
 }
 
 /** Agent tools go in `tools` (→ /openapi.json); health, metrics and integrations in `ops`. */
@@ -60,11 +64,8 @@ function mountRouters(deps: AppDeps, tools: OpenAPIHono<AppEnv>, ops: OpenAPIHon
   tools.route('/', createScheduleToolRoutes(scheduling))
   tools.route('/', createExecutionRoutes(scheduling))
   tools.route('/', createJobRoutes(scheduling))
-  const difyCatalog = findDifyCatalog(deps.registry)
-  if (difyCatalog) tools.route('/', createDifyRoutes({ catalog: difyCatalog }))
-  // Only when EVOLUTION_* is configured (the whatsapp action is then registered).
-  const whatsapp = findWhatsAppService(deps.registry)
-  if (whatsapp) tools.route('/', createWhatsAppRoutes({ whatsapp }))
+  if (deps.difyCatalog) tools.route('/', createDifyRoutes({ catalog: deps.difyCatalog }))
+  if (deps.whatsapp) tools.route('/', createWhatsAppRoutes({ whatsapp: deps.whatsapp }))
   ops.route(
     '/',
     createHealthRoutes({

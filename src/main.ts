@@ -91,6 +91,8 @@ async function main(): Promise<void> {
     registry: runtime.registry,
     scheduler: runtime.service,
     clickup: runtime.clickup,
+    difyCatalog: runtime.difyCatalog,
+    whatsapp: runtime.whatsapp,
     readiness: [
       { name: 'database', check: async () => void (await pool.query('select 1')) },
       { name: 'migrations', check: () => assertMigrationsApplied(pool, migrationFiles) },

@@ -10,10 +10,8 @@ import { createWhatsAppAction } from './actions/whatsapp.ts'
 import type { Config } from './config.ts'
 import { createPool, type Pool } from './db/pool.ts'
 import { type ClickUpService, createClickUpService } from './integrations/clickup/index.ts'
-import {
-  createWhatsAppFromConfig,
-  defaultWhatsAppTimeoutSeconds,
-} from './integrations/whatsapp/index.ts'
+import type { DifyCatalog } from './integrations/dify/index.ts'
+import { createWhatsAppFromConfig, type WhatsAppService } from './integrations/whatsapp/index.ts'
 import type { Logger } from './logger.ts'
 import { createSchedulerMetrics, type Metrics } from './metrics.ts'
 import { createAddressPolicy, createOutboundClient, type HostResolver } from './outbound/index.ts'
@@ -36,9 +34,9 @@ const CLAIM_CONCURRENCY = 2
 const CLAIM_POOL_SIZE = CLAIM_CONCURRENCY + 1
 /**
  * Outcomes are recorded by one transaction at a time, each taking everything that finished meanwhile
- * (up to this many). Under load the batches grow by themselves, and every commit (a WAL flush) and
- * every statement is shared by more attempts: the database time per attempt fell by a third against
- * 3 transactions of at most 50 (bench/investigate.ts, PROJECT_INFO.md → Performance).
+ * (up to this many). Under load the batches grow by themselves, so every commit (a WAL flush) and
+ * every statement is shared by more attempts; several smaller transactions at once cost more
+ * database time per attempt.
  */
 const RECORD_BATCH_SIZE = 500
 const RECORD_CONCURRENCY = 1
@@ -63,6 +61,10 @@ export interface Runtime {
   registry: ReturnType<typeof createActionRegistry>
   /** Present only when CLICKUP_API_TOKEN is set; call start() after engine.start(). */
   clickup: ClickUpService | null
+  /** The Dify apps behind listDifyApps; null without DIFY_APPS. */
+  difyCatalog: DifyCatalog | null
+  /** The service behind the direct WhatsApp tools; null without EVOLUTION_*. */
+  whatsapp: WhatsAppService | null
   stop(graceMs: number): Promise<void>
 }
 
@@ -97,6 +99,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       policy,
       lookup: options.lookup,
       maxResponseBytes: config.webhook.responseBodyLimitBytes,
+      defaultTimeoutSeconds: config.webhook.defaultTimeoutSeconds,
     }),
     ...(dify ? [dify] : []),
     ...(whatsapp ? [createWhatsAppAction(whatsapp)] : []),
@@ -149,11 +152,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       defaultTimezone: config.defaultTimezone,
       minIntervalMs: config.scheduler.minIntervalSeconds * 1000,
       identicalRequestWindowMs: config.scheduler.idempotencyWindowSeconds * 1000,
-      defaultTimeoutSeconds: {
-        webhook: config.webhook.defaultTimeoutSeconds,
-        dify: config.dify.timeoutSeconds,
-        whatsapp: defaultWhatsAppTimeoutSeconds(config.whatsapp),
-      },
     },
   })
   // ClickUp rules drive jobs through the service; its queues run on the same pg-boss.
@@ -208,6 +206,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     service,
     registry,
     clickup,
+    difyCatalog: dify?.catalog ?? null,
+    whatsapp,
     stop(graceMs) {
       // Idempotent: main's shutdown and a test's cleanup may both call it.
       stopping ??= (async () => {

@@ -40,6 +40,8 @@ export interface WebhookActionDeps {
   /** Tests inject a resolver; production uses the system one. */
   lookup?: HostResolver
   maxResponseBytes: number
+  /** Attempt timeout of a webhook job that gives none (WEBHOOK_TIMEOUT_SECONDS). */
+  defaultTimeoutSeconds: number
 }
 
 const fields = {
@@ -236,6 +238,7 @@ export function createWebhookAction(
     },
     fields,
     requiredFields: ['url'],
+    defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
     prepare: (input) => build(input),
     prepareUpdate: (input, current) => build(input, current),
     describe: (params) => `${params.method} ${params.url}`,

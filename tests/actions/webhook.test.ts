@@ -9,7 +9,12 @@ import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-r
 let receiver: WebhookReceiver
 const policy = createAddressPolicy({ allowlist: ['127.0.0.1/32'] })
 const outbound = createOutboundClient({ policy, userAgent: 'tests' })
-const action = createWebhookAction({ outbound, policy, maxResponseBytes: 64 })
+const action = createWebhookAction({
+  outbound,
+  policy,
+  maxResponseBytes: 64,
+  defaultTimeoutSeconds: 30,
+})
 
 before(async () => {
   receiver = await startWebhookReceiver()
@@ -207,6 +212,7 @@ describe('webhook execute', () => {
         outbound: strictClient,
         policy: strictPolicy,
         maxResponseBytes: 64,
+        defaultTimeoutSeconds: 30,
       })
       const before = receiver.requests.length
       const result = await strict.execute(prepared, context())

@@ -10,8 +10,6 @@ export interface SchedulerSettings {
   minIntervalMs: number
   /** Identical creates from the same API key within this window return the first job. */
   identicalRequestWindowMs: number
-  /** Per-action default attempt timeout when the caller gives none. */
-  defaultTimeoutSeconds: Record<string, number>
 }
 
 export interface ServiceContext {

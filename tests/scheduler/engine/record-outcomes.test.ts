@@ -47,6 +47,7 @@ const scripted: ActionDefinition<{ script: string }, Record<string, never>> = {
   },
   fields: { script: z.string() },
   requiredFields: ['script'],
+  defaultTimeoutSeconds: 30,
   prepare: async (input) => ({ params: { script: String(input.script) }, secrets: {} }),
   prepareUpdate: async (_input, current) => current,
   describe: (params) => `script ${params.script}`,
@@ -135,7 +136,6 @@ before(async () => {
       defaultTimezone: 'UTC',
       minIntervalMs: 1_000,
       identicalRequestWindowMs: 0,
-      defaultTimeoutSeconds: {},
     },
   })
   await engine.start()
