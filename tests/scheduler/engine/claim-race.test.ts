@@ -12,9 +12,9 @@ import { type OccurrenceData, queueName } from '../../../src/scheduler/engine/bo
 import { ClaimConflictError, claimOccurrences } from '../../../src/scheduler/engine/claim.ts'
 import type { DeliverySettings } from '../../../src/scheduler/engine/occurrences.ts'
 import { writeClaims } from '../../../src/scheduler/repository/claims.ts'
+import { useEngineTest } from '../../helpers/engine-test.ts'
 import { sleep, waitUntil } from '../../helpers/engine-wait.ts'
 import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
-import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
 
 const DELIVERY: DeliverySettings = {
   retryDelaySeconds: 1,
@@ -23,14 +23,8 @@ const DELIVERY: DeliverySettings = {
   retentionSeconds: 3_600,
 }
 
-let receiver: WebhookReceiver
-
-before(async () => {
-  receiver = await startWebhookReceiver()
-})
-after(async () => {
-  await receiver.close()
-})
+// The schedulers are each describe's own; the file shares the receiver.
+const engine = useEngineTest('engine_claim_race', { withScheduler: false })
 
 /** Opens a transaction that bumps the job's generation (as update/pause/cancel do) and holds it. */
 async function holdGenerationBump(connectionString: string, jobId: string) {
@@ -65,7 +59,7 @@ async function waitForLockWait(scheduler: TestScheduler, count = 1) {
 async function createDueJob(scheduler: TestScheduler, name: string) {
   const created = await scheduler.runtime.service.createJob(
     'webhook',
-    { name, delay: '1s', url: `${receiver.url}/${name}` },
+    { name, delay: '1s', url: `${engine.receiver.url}/${name}` },
     { name: 'tests' },
   )
   return created.job.id
@@ -132,7 +126,7 @@ describe('a job changed while its occurrence is being claimed', () => {
       again.skipped.map((s) => s.reason),
       ['replaced by a newer schedule'],
     )
-    assert.equal(receiver.requests.filter((r) => r.path === '/race').length, 0)
+    assert.equal(engine.receiver.requests.filter((r) => r.path === '/race').length, 0)
   })
 
   it('locks job rows in id order, so two claims sharing jobs never deadlock', async () => {
@@ -219,7 +213,7 @@ describe('the dispatcher, when a claim loses such a race', () => {
       },
       5_000,
     )
-    assert.equal(receiver.requests.filter((r) => r.path === '/race-dispatch').length, 0)
+    assert.equal(engine.receiver.requests.filter((r) => r.path === '/race-dispatch').length, 0)
     const executions = await scheduler.pool.query(
       'select 1 from job_executions where job_id = $1',
       [jobId],
