@@ -59,7 +59,14 @@ async function main() {
     if (process.env.BENCH_SQL) await monitor.query(process.env.BENCH_SQL)
     // Warm up (JIT, connections) with a small batch.
     // Large enough to open the receiver connections the drain will use (up to max in flight).
-    await runBulk(world, receiver, monitor, 'warm', WARM_UP, 6_000)
+    await runBulk(
+      world,
+      receiver,
+      monitor,
+      'warm',
+      WARM_UP,
+      Number(process.env.BENCH_LEAD_MS ?? 6_000),
+    )
     const loop = monitorEventLoopDelay({ resolution: 10 })
     const before = {
       node: process.cpuUsage(),
