@@ -4,7 +4,6 @@
  * redelivery closes, and in one statement the advanced jobs and the opened attempts. The hot
  * statements are prepared once per connection (`name`): claims run many times a second.
  */
-import { boolArray, intArray, timestampList, uuidList } from '../../db/batch-columns.ts'
 import type { Queryable } from '../../db/pool.ts'
 import { ABANDONED_MESSAGE } from '../states.ts'
 import type { NewExecution } from './executions.ts'
@@ -46,8 +45,8 @@ export async function findJobsForClaim(
     name: 'engine-read-jobs',
     text: `select id, status, action_kind, action_params, action_secrets, schedule, generation, next_run_at,
        occurrences_planned, max_attempts, timeout_seconds, source, source_ref
-     from scheduled_jobs where id = any(string_to_array($1, ',')::uuid[])`,
-    values: [uuidList(ids)],
+     from scheduled_jobs where id = any($1::uuid[])`,
+    values: [ids],
   })
   return result.rows.map(
     (row: Row): EngineJob => ({
@@ -145,8 +144,7 @@ function byId(a: { id: string }, b: { id: string }): number {
  * once nothing is pending, so it needs no generation bump: a claim racing it is a retry, re-run or
  * manual run, which may run on a settled job anyway. Job rows are locked in id order, so two claims
  * sharing jobs (a retry in one, the pending occurrence in the other) never lock them crosswise.
- * Columns travel as hand-built lists and array literals (db/batch-columns.ts), every execution starting
- * at `now`.
+ * Every execution starts at `now`.
  */
 export async function writeClaims(
   db: Queryable,
@@ -160,9 +158,8 @@ export async function writeClaims(
   const result = await db.query<{ id: string }>({
     name: 'engine-write-claims',
     text: `with u as (
-       select * from unnest(string_to_array($8, ',')::uuid[], $9::int[], $10::int[], $11::boolean[],
-         string_to_array($12, ',', 'NULL')::timestamptz[], $13::int[], string_to_array($14, ',')::uuid[],
-         string_to_array($15, ',', 'NULL')::timestamptz[])
+       select * from unnest($8::uuid[], $9::int[], $10::int[], $11::boolean[], $12::timestamptz[],
+         $13::int[], $14::uuid[], $15::timestamptz[])
          as u(id, generation, run_increment, set_next, next_run_at, planned_increment, last_execution_id,
            final_occurrence_at)
      ), advanced as (
@@ -179,30 +176,29 @@ export async function writeClaims(
      ), opened as (
        insert into job_executions (id, job_id, boss_job_id, occurrence_at, manual, attempt, status, started_at, lateness_ms)
        select id, job_id, boss_job_id, occurrence_at, manual, attempt, 'running', $16, lateness_ms
-       from unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::uuid[],
-         string_to_array($3, ',')::uuid[], string_to_array($4, ',')::timestamptz[], $5::boolean[],
-         $6::int[], $7::int[])
+       from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::boolean[], $6::int[],
+         $7::int[])
          as r(id, job_id, boss_job_id, occurrence_at, manual, attempt, lateness_ms)
        where r.job_id in (select id from advanced)
        on conflict (id) do nothing
      )
      select u.id from u where u.id not in (select id from advanced)`,
     values: [
-      uuidList(executions.map((r) => r.id)),
-      uuidList(executions.map((r) => r.jobId)),
-      uuidList(executions.map((r) => r.bossJobId)),
-      timestampList(executions.map((r) => r.occurrenceAt)),
-      boolArray(executions.map((r) => r.manual)),
-      intArray(executions.map((r) => r.attempt)),
-      intArray(executions.map((r) => r.latenessMs)),
-      uuidList(jobs.map((u) => u.id)),
-      intArray(jobs.map((u) => u.generation)),
-      intArray(jobs.map((u) => u.runIncrement)),
-      boolArray(jobs.map((u) => u.nextRunAt !== undefined)),
-      timestampList(jobs.map((u) => u.nextRunAt)),
-      intArray(jobs.map((u) => u.plannedIncrement)),
-      uuidList(jobs.map((u) => u.lastExecutionId)),
-      timestampList(jobs.map((u) => u.finalOccurrenceAt)),
+      executions.map((r) => r.id),
+      executions.map((r) => r.jobId),
+      executions.map((r) => r.bossJobId),
+      executions.map((r) => r.occurrenceAt),
+      executions.map((r) => r.manual),
+      executions.map((r) => r.attempt),
+      executions.map((r) => r.latenessMs),
+      jobs.map((u) => u.id),
+      jobs.map((u) => u.generation),
+      jobs.map((u) => u.runIncrement),
+      jobs.map((u) => u.nextRunAt !== undefined),
+      jobs.map((u) => u.nextRunAt ?? null),
+      jobs.map((u) => u.plannedIncrement),
+      jobs.map((u) => u.lastExecutionId),
+      jobs.map((u) => u.finalOccurrenceAt ?? null),
       now,
     ],
   })
