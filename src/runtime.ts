@@ -28,7 +28,6 @@ import type { Clock } from './time/clock.ts'
 export const USER_AGENT = 'agent-tool-server/0.1 (+scheduler)'
 /** A due occurrence may wait this long for a worker (e.g. all servers down) before pg-boss drops it. */
 const RETENTION_SECONDS = 30 * 24 * 3600
-const SWEEP_INTERVAL_MS = 60_000
 /** Claim transactions at once; their pool has one more connection for wake-up planning. */
 const CLAIM_CONCURRENCY = 2
 const CLAIM_POOL_SIZE = CLAIM_CONCURRENCY + 1
@@ -77,8 +76,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     applicationName: 'agent-tool-server:claims',
     logger,
   })
-  /** Time to record an outcome after the attempt timeout before pg-boss treats the attempt as abandoned. */
-  const expiryGraceSeconds = config.scheduler.attemptExpiryGraceSeconds
   const policy = createAddressPolicy({ allowlist: config.webhook.allowlist })
   const outbound = createOutboundClient({ policy, userAgent: USER_AGENT, lookup: options.lookup })
   // Registered only when DIFY_APPS names an app; its key lookups and client live in the action.
@@ -125,20 +122,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger: logger.child({ component: 'engine' }),
     settings: {
       runWorkers: config.scheduler.workersEnabled,
-      sweepIntervalMs: options.sweepIntervalMs ?? SWEEP_INTERVAL_MS,
+      // Finding attempts of dead processes is the sweeper's (no longer pg-boss's expiry), on the
+      // cadence SUPERVISE_INTERVAL_SECONDS names for it.
+      sweepIntervalMs: options.sweepIntervalMs ?? config.scheduler.superviseIntervalSeconds * 1000,
+      leasePeriodSeconds: config.scheduler.attemptExpiryGraceSeconds,
       dispatch: {
         pollIntervalMs: config.scheduler.pollIntervalMs,
         batchSize: config.scheduler.batchSize,
         claimConcurrency: CLAIM_CONCURRENCY,
         maxInFlight: config.scheduler.maxInFlight,
-        recordRetryMs: (expiryGraceSeconds / 2) * 1000,
         recordBatchSize: RECORD_BATCH_SIZE,
         recordConcurrency: RECORD_CONCURRENCY,
       },
       delivery: {
         retryDelaySeconds: config.scheduler.retryDelaySeconds,
         retryDelayMaxSeconds: config.scheduler.retryDelayMaxSeconds,
-        expiryGraceSeconds,
         retentionSeconds: RETENTION_SECONDS,
       },
     },

@@ -63,6 +63,13 @@ create table clickup_webhooks (
   constraint clickup_webhooks_pkey PRIMARY KEY (id)
 );
 
+create table engine_processes (
+  id uuid not null,
+  started_at timestamp with time zone default now() not null,
+  expires_at timestamp with time zone not null,
+  constraint engine_processes_pkey PRIMARY KEY (id)
+);
+
 create table job_executions (
   id uuid not null,
   job_id uuid not null,
@@ -83,6 +90,7 @@ create table job_executions (
   output json,
   error_class text,
   error_message text,
+  process_id uuid,
   constraint job_executions_attempt_check CHECK ((attempt >= 1)),
   constraint job_executions_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text]))),
   constraint job_executions_pkey PRIMARY KEY (id)

@@ -97,6 +97,8 @@ export async function claimOccurrences(
   fetched: readonly Job<OccurrenceData>[],
   now: Date,
   settings: DeliverySettings,
+  /** The claiming process: its lease vouches for the attempts it opens (lease.ts). */
+  processId: string,
 ): Promise<ClaimResult> {
   if (fetched.length === 0) return { claimed: [], skipped: [] }
   const jobs = new Map(
@@ -190,6 +192,7 @@ export async function claimOccurrences(
     })),
     [...updates.values()],
     now,
+    processId,
   )
   if (changed.length > 0) throw new ClaimConflictError(changed) // C3
   if (next.length > 0) await enqueueOccurrences(boss, tx, next, settings)

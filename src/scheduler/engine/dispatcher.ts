@@ -46,8 +46,6 @@ export interface DispatchSettings {
   claimConcurrency: number
   /** Attempts running at once in this process. */
   maxInFlight: number
-  /** How long to keep retrying to record an outcome while the database is unreachable. */
-  recordRetryMs: number
   /** Finished attempts recorded per transaction, and such transactions at once. */
   recordBatchSize: number
   recordConcurrency: number
@@ -70,14 +68,19 @@ export interface DispatcherDeps {
   runner: Omit<RunAttemptDeps, 'shutdown'>
   /** Read when each point is reached, so hooks registered after construction apply. */
   hooks: Readonly<EngineHooks>
+  /** This process's lease: the claim stamps its id on every attempt it opens. */
+  processId: string
 }
 
 export interface Dispatcher {
   start(): void
   /** Wake at `at` (or now) if that is sooner than the current timer; e.g. after a job is created. */
   wake(at?: Date): void
-  /** Stops claiming, waits for running attempts up to `graceMs`, then aborts and records the rest. */
-  stop(graceMs: number): Promise<void>
+  /**
+   * Stops claiming, waits for running attempts up to `graceMs`, then aborts and records the rest
+   * (trying for up to `graceMs` more). Resolves with how many outcomes were left unrecorded.
+   */
+  stop(graceMs: number): Promise<number>
   inFlight(): number
   /** When the loop last completed a pass; readiness fails when it stalls. */
   lastPassAt(): Date | null
@@ -116,7 +119,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     logger,
     batchSize: settings.recordBatchSize,
     concurrency: settings.recordConcurrency,
-    retryForMs: settings.recordRetryMs,
     inTransaction: (tx, finished) => hooks.onRecording?.(tx, finished) ?? Promise.resolve(),
     // A retry or deferred re-run was just planned: wake no later than its earliest possible start.
     onCommitted(batch) {
@@ -237,7 +239,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       // Read after the fetch: pg-boss released these at the database's now, so a clock read before
       // it could record started_at (and lateness) a few ms before the due time.
       const now = deps.clock.now()
-      const result = await claimOccurrences(deps.boss, tx, queue, fetched, now, deps.delivery)
+      const result = await claimOccurrences(
+        deps.boss,
+        tx,
+        queue,
+        fetched,
+        now,
+        deps.delivery,
+        deps.processId,
+      )
       for (const skipped of result.skipped) {
         logger.debug(
           { job_id: skipped.jobId, boss_job_id: skipped.bossJobId, reason: skipped.reason },
@@ -254,11 +264,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     },
     wake: (at) => timer.wake(at),
     async stop(graceMs) {
-      if (stopping) return
+      if (stopping) return 0
       stopping = true
       timer.stop()
       await passing
-      await inFlight.stop(graceMs)
+      return inFlight.stop(graceMs)
     },
     inFlight: () => inFlight.running(),
     lastPassAt: () => lastPass,

@@ -12,8 +12,8 @@
  *  F2. A claimed batch is launched in full, even during shutdown: its claim is committed, so every
  *      attempt in it must run and be recorded. stop() waits for the launches before the attempts.
  *  F3. A slot frees when the attempt's action ends, not when its outcome is committed.
- *  F4. stop() returns only when every launched attempt has ended and its outcome is committed or
- *      given up on.
+ *  F4. stop() returns only when every launched attempt has ended and its outcome is committed or,
+ *      after the shutdown grace, given up on (record-queue.ts, Q1).
  */
 import type { Logger } from '../../logger.ts'
 import type { ClaimedAttempt } from './claim.ts'
@@ -42,8 +42,11 @@ export interface InFlight {
   release(slots: number): void
   /** Launches a claimed batch, whose slots are reserved, in slices over the next event-loop turns. */
   launch(claimed: readonly ClaimedAttempt[]): void
-  /** Waits for launches and attempts (aborting them after `graceMs`), then for their records (F4). */
-  stop(graceMs: number): Promise<void>
+  /**
+   * Waits for launches and attempts (aborting them after `graceMs`), then up to `graceMs` for their
+   * records (F4). Resolves with how many outcomes were left unrecorded.
+   */
+  stop(graceMs: number): Promise<number>
 }
 
 export function createInFlight(deps: InFlightDeps): InFlight {
@@ -132,7 +135,9 @@ export function createInFlight(deps: InFlightDeps): InFlight {
         await all
       }
       // F4: nothing is left half-recorded.
+      const unrecorded = await deps.recorder.drain(graceMs)
       await Promise.allSettled([...recording])
+      return unrecorded
     },
   }
 }

@@ -12,6 +12,7 @@ import type { JobRecord } from '../repository/jobs.ts'
 import { queueName } from './boss.ts'
 import { createDispatcher, type DispatchSettings } from './dispatcher.ts'
 import type { EngineHooks } from './hooks.ts'
+import { createProcessLease } from './lease.ts'
 import {
   type DeliverySettings,
   enqueueOccurrences,
@@ -34,6 +35,11 @@ export interface EngineSettings {
   delivery: DeliverySettings
   /** How often running attempts whose process died are closed (ms). */
   sweepIntervalMs: number
+  /**
+   * How long this process's lease lasts without renewal (ATTEMPT_EXPIRY_GRACE_SECONDS): once another
+   * process's lease has lapsed that long, its running attempts are closed and retried (lease.ts).
+   */
+  leasePeriodSeconds: number
   /** false: this instance only plans occurrences (API-only replica); another one runs them. */
   runWorkers: boolean
 }
@@ -72,6 +78,12 @@ export interface Engine {
 export function createEngine(deps: EngineDeps): Engine {
   const queues = deps.registry.kinds().map(queueName)
   const hooks: EngineHooks = {}
+  const leasePeriodMs = deps.settings.leasePeriodSeconds * 1000
+  const lease = createProcessLease({
+    pool: deps.pool,
+    logger: deps.logger.child({ component: 'lease' }),
+    periodSeconds: deps.settings.leasePeriodSeconds,
+  })
   const dispatcher = createDispatcher({
     pool: deps.pool,
     claimPool: deps.claimPool,
@@ -83,14 +95,18 @@ export function createEngine(deps: EngineDeps): Engine {
     delivery: deps.settings.delivery,
     runner: { registry: deps.registry, clock: deps.clock, logger: deps.logger },
     hooks,
+    processId: lease.processId,
   })
   const sweeper = createSweeper({
     pool: deps.pool,
+    boss: deps.boss,
     clock: deps.clock,
     logger: deps.logger.child({ component: 'sweeper' }),
     intervalMs: deps.settings.sweepIntervalMs,
-    // Past pg-boss expiry plus a few supervise passes, so a pending redelivery is never pre-empted.
-    graceMs: (deps.settings.delivery.expiryGraceSeconds + 180) * 1000,
+    lease,
+    leasePeriodMs,
+    // As before leases: past the old pg-boss expiry (timeout plus this grace) and a few passes more.
+    legacyGraceMs: leasePeriodMs + 180_000,
     hooks,
   })
   let state: 'idle' | 'started' | 'stopped' = 'idle'
@@ -114,17 +130,21 @@ export function createEngine(deps: EngineDeps): Engine {
         // createQueue is idempotent; per-job options (retries, expiry) are set at insert.
         await deps.boss.createQueue(queue)
       }
-      state = 'started'
       if (deps.settings.runWorkers) {
+        await lease.start()
         dispatcher.start()
         sweeper.start()
       }
+      state = 'started'
     },
     async stop(graceMs) {
       if (state !== 'started') return
       state = 'stopped'
       await sweeper.stop()
-      await dispatcher.stop(graceMs)
+      const unrecorded = await dispatcher.stop(graceMs)
+      // With everything recorded nobody needs to wait for the lease to lapse; otherwise it must, so
+      // the attempts left are taken over only once this process is gone.
+      if (deps.settings.runWorkers) await lease.stop(unrecorded === 0)
       await deps.boss.stop({ graceful: false, close: true })
     },
     enqueueScheduled: (tx, job, dueAt) => enqueue(tx, [planScheduled(job, dueAt)]),

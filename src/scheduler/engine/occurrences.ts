@@ -13,12 +13,17 @@ import type { Queryable } from '../../db/pool.ts'
 import type { JobRecord } from '../repository/jobs.ts'
 import { type OccurrenceData, occurrenceId, queueName } from './boss.ts'
 
+/**
+ * pg-boss's expiry of an active occurrence: its maximum (24 h). An attempt's process going away is
+ * detected by its lease (lease.ts, sweeper.ts); pg-boss cannot tell a dead process from one waiting
+ * out a database outage to record its outcome, so its expiry is only a backstop.
+ */
+export const EXPIRY_BACKSTOP_SECONDS = 24 * 3600
+
 export interface DeliverySettings {
   /** First retry delay in seconds; pg-boss doubles it per retry (with jitter). */
   retryDelaySeconds: number
   retryDelayMaxSeconds: number
-  /** Added to the attempt timeout to form pg-boss's expiry: time to record the result. */
-  expiryGraceSeconds: number
   /** How long a due occurrence may wait unstarted (server down) before pg-boss drops it. */
   retentionSeconds: number
 }
@@ -87,7 +92,7 @@ export async function enqueueOccurrences(
           retryDelay: settings.retryDelaySeconds,
           retryBackoff: true,
           retryDelayMax: settings.retryDelayMaxSeconds,
-          expireInSeconds: o.job.timeoutSeconds + settings.expiryGraceSeconds,
+          expireInSeconds: EXPIRY_BACKSTOP_SECONDS,
           retentionSeconds: settings.retentionSeconds,
         }
       }),

@@ -1,27 +1,60 @@
 /**
- * Closes attempts left `running` by a process that died on its final attempt (pg-boss will not
- * redeliver those), and settles the job when that was its last occurrence.
+ * Finds attempts whose process is gone (engine/lease.ts), closes them as abandoned and hands their
+ * occurrences back to pg-boss, which retries them (or fails them after the last attempt); settles the
+ * job when that was its last occurrence.
  *
- * Invariant S1: an attempt is closed here only well after pg-boss would have expired it (its timeout
- * plus the expiry grace plus three supervise passes), so a pending redelivery is never pre-empted;
- * its closing, the job it settles and the abandon hook's writes commit together.
+ * Invariant S1: an attempt is closed here only when its process's lease has lapsed (L1), judged by a
+ * process that has held its own lease for a whole period (L2), never its own (L3). Its closing, pg-boss's
+ * fail of the attempt ({id, retryCount}: a redelivery already under way is left alone), the job it
+ * settles and the abandon hook's writes commit together.
  */
+import type { PgBoss } from 'pg-boss'
+import { bossDb } from '../../db/boss-db.ts'
 import type { Pool } from '../../db/pool.ts'
 import { withTransaction } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
 import type { Clock } from '../../time/clock.ts'
-import { settleAbandonedJobs, sweepStaleAttempts } from '../repository/outcomes.ts'
+import { pruneLapsedLeases } from '../repository/leases.ts'
+import {
+  type AbandonedAttempt,
+  settleAbandonedJobs,
+  sweepAbandonedAttempts,
+} from '../repository/outcomes.ts'
+import { queueName } from './boss.ts'
 import type { EngineHooks } from './hooks.ts'
+import type { ProcessLease } from './lease.ts'
 
 export interface SweeperDeps {
   pool: Pool
+  boss: PgBoss
   clock: Clock
   logger: Logger
   intervalMs: number
-  /** Beyond the attempt timeout: longer than pg-boss's expiry, so a redelivery is never pre-empted. */
-  graceMs: number
+  lease: ProcessLease
+  /** How long a lease lasts without renewal: the sweeper judges others only after holding its own that long (L2). */
+  leasePeriodMs: number
+  /** Attempts claimed before leases existed: closed this long after their timeout. */
+  legacyGraceMs: number
   /** Read at every sweep, so hooks registered after construction apply. */
   hooks: Readonly<EngineHooks>
+}
+
+/** Gives the closed attempts back to pg-boss: a retry when attempts are left, else a failure. */
+async function failInBoss(
+  boss: PgBoss,
+  tx: Parameters<typeof bossDb>[0],
+  closed: readonly AbandonedAttempt[],
+) {
+  const byQueue = new Map<string, { id: string; retryCount: number }[]>()
+  for (const attempt of closed) {
+    const queue = queueName(attempt.actionKind)
+    const targets = byQueue.get(queue) ?? []
+    targets.push({ id: attempt.bossJobId, retryCount: attempt.attempt - 1 })
+    byQueue.set(queue, targets)
+  }
+  const db = bossDb(tx)
+  for (const [queue, targets] of byQueue)
+    await boss.fail(queue, targets, { abandoned: true }, { db })
 }
 
 export function createSweeper(deps: SweeperDeps) {
@@ -30,17 +63,28 @@ export function createSweeper(deps: SweeperDeps) {
   let stopping = false
 
   async function sweep() {
+    // L2: right after start or after an outage, every other process first gets a period to renew.
+    const judgeLeases = deps.lease.heldForMs() >= deps.leasePeriodMs
     try {
       const closed = await withTransaction(deps.pool, async (tx) => {
-        const rows = await sweepStaleAttempts(tx, deps.clock.now(), deps.graceMs)
+        const now = deps.clock.now()
+        const rows = await sweepAbandonedAttempts(
+          tx,
+          now,
+          deps.legacyGraceMs,
+          deps.lease.processId,
+          judgeLeases,
+        )
         if (rows.length > 0) {
+          await failInBoss(deps.boss, tx, rows)
           await settleAbandonedJobs(
             tx,
             rows.map((r) => r.id),
-            deps.clock.now(),
+            now,
           )
           await deps.hooks.onAbandoned?.(tx, rows)
         }
+        await pruneLapsedLeases(tx)
         return rows
       })
       if (closed.length > 0)

@@ -144,13 +144,15 @@ function byId(a: { id: string }, b: { id: string }): number {
  * once nothing is pending, so it needs no generation bump: a claim racing it is a retry, re-run or
  * manual run, which may run on a settled job anyway. Job rows are locked in id order, so two claims
  * sharing jobs (a retry in one, the pending occurrence in the other) never lock them crosswise.
- * Every execution starts at `now`.
+ * Every execution starts at `now`, run by the process `processId`, whose lease vouches for it
+ * (engine/lease.ts).
  */
 export async function writeClaims(
   db: Queryable,
   executions: readonly ClaimedExecution[],
   updates: readonly ClaimUpdate[],
   now: Date,
+  processId: string,
 ): Promise<string[]> {
   if (executions.length === 0 && updates.length === 0) return []
   // C6 (engine/claim.ts): the statement visits, and locks, the jobs in this order.
@@ -174,8 +176,9 @@ export async function writeClaims(
        where j.id = u.id and j.generation = u.generation
        returning j.id
      ), opened as (
-       insert into job_executions (id, job_id, boss_job_id, occurrence_at, manual, attempt, status, started_at, lateness_ms)
-       select id, job_id, boss_job_id, occurrence_at, manual, attempt, 'running', $16, lateness_ms
+       insert into job_executions (id, job_id, boss_job_id, occurrence_at, manual, attempt, status, started_at,
+         lateness_ms, process_id)
+       select id, job_id, boss_job_id, occurrence_at, manual, attempt, 'running', $16, lateness_ms, $17
        from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::boolean[], $6::int[],
          $7::int[])
          as r(id, job_id, boss_job_id, occurrence_at, manual, attempt, lateness_ms)
@@ -200,6 +203,7 @@ export async function writeClaims(
       jobs.map((u) => u.lastExecutionId),
       jobs.map((u) => u.finalOccurrenceAt ?? null),
       now,
+      processId,
     ],
   })
   return result.rows.map((r) => r.id)

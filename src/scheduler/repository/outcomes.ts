@@ -125,7 +125,10 @@ export async function settleAbandonedJobs(
 export interface AbandonedAttempt {
   id: string
   jobId: string
+  /** The occurrence's pg-boss job, and the attempt's number of it (pg-boss's retryCount + 1). */
+  bossJobId: string
   attempt: number
+  actionKind: string
   /** It was the occurrence's last attempt (attempt ≥ the job's max_attempts). */
   final: boolean
   /** The job's source (`api`, `clickup`, …). */
@@ -133,34 +136,52 @@ export interface AbandonedAttempt {
 }
 
 /**
- * Running attempts that outlived their timeout by `graceMs`: the process that ran them is gone and
- * pg-boss will not redeliver (final attempt). Closes them as abandoned and returns them.
+ * Closes as abandoned the running attempts whose process is gone, and returns them: with
+ * `judgeLeases`, those of a process whose lease lapsed (L1 in engine/lease.ts) other than
+ * `selfProcessId` (L3); always, those with no process (claimed before leases existed, or released
+ * because their record was refused) that outlived their timeout by `legacyGraceMs`. A lapsed lease is
+ * locked while its attempts are closed, so a renewal racing the sweep either lands first (and its
+ * attempts stay running) or waits for the sweep to commit.
  */
-export async function sweepStaleAttempts(
+export async function sweepAbandonedAttempts(
   db: Queryable,
   now: Date,
-  graceMs: number,
+  legacyGraceMs: number,
+  selfProcessId: string,
+  judgeLeases: boolean,
 ): Promise<AbandonedAttempt[]> {
   const result = await db.query<{
     id: string
     job_id: string
+    boss_job_id: string
     attempt: number
+    action_kind: string
     final: boolean
     source: string
   }>(
-    `update job_executions x set status = 'failed', finished_at = $1, error_class = 'abandoned',
+    `with lapsed as (
+       select id from engine_processes where $5::boolean and expires_at < now() and id <> $4 for update
+     )
+     update job_executions x set status = 'failed', finished_at = $1, error_class = 'abandoned',
        error_message = $3,
        duration_ms = greatest(0, (extract(epoch from ($1::timestamptz - x.started_at)) * 1000)::int)
      from scheduled_jobs j
-     where j.id = x.job_id and x.status = 'running'
-       and x.started_at < $1::timestamptz - make_interval(secs => j.timeout_seconds + $2::double precision / 1000)
-     returning x.id, x.job_id, x.attempt, x.attempt >= j.max_attempts as final, j.source`,
-    [now, graceMs, ABANDONED_MESSAGE],
+     where j.id = x.job_id and x.status = 'running' and x.process_id is distinct from $4
+       and (x.process_id in (select id from lapsed)
+         or ($5::boolean and x.process_id is not null
+           and not exists (select 1 from engine_processes p where p.id = x.process_id))
+         or (x.process_id is null and x.started_at <
+           $1::timestamptz - make_interval(secs => j.timeout_seconds + $2::double precision / 1000)))
+     returning x.id, x.job_id, x.boss_job_id, x.attempt, j.action_kind,
+       x.attempt >= j.max_attempts as final, j.source`,
+    [now, legacyGraceMs, ABANDONED_MESSAGE, selfProcessId, judgeLeases],
   )
   return result.rows.map((r) => ({
     id: r.id,
     jobId: r.job_id,
+    bossJobId: r.boss_job_id,
     attempt: r.attempt,
+    actionKind: r.action_kind,
     final: r.final,
     source: r.source,
   }))

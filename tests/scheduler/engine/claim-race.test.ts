@@ -4,6 +4,7 @@
  * change is made first in another transaction and committed only once the claim is waiting for it.
  */
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import pg from 'pg'
 import { bossDb } from '../../../src/db/boss-db.ts'
@@ -19,9 +20,11 @@ import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.
 const DELIVERY: DeliverySettings = {
   retryDelaySeconds: 1,
   retryDelayMaxSeconds: 2,
-  expiryGraceSeconds: 60,
   retentionSeconds: 3_600,
 }
+
+/** The claims this file runs itself stand for one process (no sweeper looks at them here). */
+const PROCESS_ID = randomUUID()
 
 // The schedulers are each describe's own; the file shares the receiver.
 const engine = useEngineTest('engine_claim_race', { withScheduler: false })
@@ -86,7 +89,7 @@ describe('a job changed while its occurrence is being claimed', () => {
     const claim = () =>
       withTransaction(scheduler.pool, async (tx) => {
         const fetched = await boss.fetch<OccurrenceData>(queue, { batchSize: 10, db: bossDb(tx) })
-        return claimOccurrences(boss, tx, queue, fetched, new Date(), DELIVERY)
+        return claimOccurrences(boss, tx, queue, fetched, new Date(), DELIVERY, PROCESS_ID)
       })
 
     const change = await holdGenerationBump(scheduler.database.connectionString, jobId)
@@ -162,9 +165,9 @@ describe('a job changed while its occurrence is being claimed', () => {
     try {
       await holder.query('select 1 from scheduled_jobs where id = $1 for update', [low])
       const now = new Date()
-      const claimA = writeClaims(a, [], [update(low), update(high)], now)
+      const claimA = writeClaims(a, [], [update(low), update(high)], now, PROCESS_ID)
       await waitForLockWait(scheduler, 1)
-      const claimB = writeClaims(b, [], [update(high), update(low)], now)
+      const claimB = writeClaims(b, [], [update(high), update(low)], now, PROCESS_ID)
       await waitForLockWait(scheduler, 2)
       await holder.query('commit')
       assert.deepEqual(await claimA, [])

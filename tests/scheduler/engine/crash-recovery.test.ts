@@ -14,7 +14,7 @@ import { freePort, startServerProcess, waitForHttp } from '../../helpers/server-
 
 const API_KEY = 'crash-test-key-0123456789'
 const actor = { name: 'tests' }
-/** pg-boss expiry = timeout_seconds + this grace; short so an abandoned attempt is retried quickly. */
+/** The lease period: short, so the attempt of a killed server is found and retried quickly. */
 const FAST_RECOVERY_ENV = { ATTEMPT_EXPIRY_GRACE_SECONDS: '1' }
 
 // Each test starts its own engines (on its own database, or one a killed server used).

@@ -148,6 +148,7 @@ describe('attempt look-ups of redelivered occurrences', () => {
           },
         ],
         new Date(),
+        randomUUID(),
       )
     assert.deepEqual(await claim(), [])
     assert.deepEqual(await claim(), [])

@@ -102,7 +102,6 @@ describe('createWakeTimer', () => {
 const DELIVERY: DeliverySettings = {
   retryDelaySeconds: 5,
   retryDelayMaxSeconds: 600,
-  expiryGraceSeconds: 60,
   retentionSeconds: 3_600,
 }
 
