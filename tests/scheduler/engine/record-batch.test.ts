@@ -17,11 +17,12 @@ describe('recording outcomes in batches', () => {
       }
       return { status: 200 }
     }
-    const runAt = new Date(Date.now() + 2_000).toISOString()
+    // Due together, or as close to it as a loaded machine creates them: never in the past.
+    const dueAt = Date.now() + 2_000
     await createWebhookJobs(
       engine.scheduler,
       120,
-      runAt,
+      () => new Date(Math.max(dueAt, Date.now() + 500)).toISOString(),
       (i) => `${engine.receiver.url}/job${i}/${i % 10 === 0 ? 'fail' : 'ok'}`,
     )
     await waitUntil(
