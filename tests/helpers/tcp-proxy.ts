@@ -1,63 +1,63 @@
 /**
- * A TCP proxy in front of a server (the test PostgreSQL), to give one engine a database outage
- * without stopping the server others use: `cut()` drops every connection through it and refuses new
- * ones until `restore()`, as a restarting database would.
+ * A TCP proxy the test controls, in front of PostgreSQL: cutting it closes every connection through
+ * it and refuses new ones (what clients see when the database host goes away), without touching the
+ * shared server itself. Restoring it listens again on the same port.
  */
-import { connect, createServer, type Socket } from 'node:net'
+import { connect, createServer, type Server, type Socket } from 'node:net'
 
 export interface TcpProxy {
   port: number
-  /** `connectionString` with its host and port replaced by the proxy's. */
-  through(connectionString: string): string
-  cut(): void
-  restore(): void
+  /** Closes every open connection and stops listening (new connections are refused). */
+  cut(): Promise<void>
+  /** Listens again on the same port. */
+  restore(): Promise<void>
   close(): Promise<void>
 }
 
-export async function startTcpProxy(target = { host: '127.0.0.1', port: 5432 }): Promise<TcpProxy> {
+export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>()
-  let open = true
-  const track = (socket: Socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-    // A cut ends both sides abruptly; the errors that follow are the point, not a failure.
-    socket.on('error', () => {})
+  let server: Server | undefined
+  let port = 0
+
+  function listen(): Promise<void> {
+    if (server) return Promise.resolve()
+    server = createServer((client) => {
+      const upstream = connect(targetPort, targetHost)
+      for (const socket of [client, upstream]) {
+        sockets.add(socket)
+        socket.on('close', () => sockets.delete(socket))
+        socket.on('error', () => {
+          client.destroy()
+          upstream.destroy()
+        })
+      }
+      client.pipe(upstream)
+      upstream.pipe(client)
+    })
+    return new Promise((resolve, reject) => {
+      server?.once('error', reject)
+      server?.listen(port, '127.0.0.1', () => {
+        const address = server?.address()
+        if (address && typeof address === 'object') port = address.port
+        resolve()
+      })
+    })
   }
-  const server = createServer((client) => {
-    track(client)
-    if (!open) {
-      client.destroy()
-      return
-    }
-    const upstream = connect(target.port, target.host)
-    track(upstream)
-    client.pipe(upstream)
-    upstream.pipe(client)
-    client.on('close', () => upstream.destroy())
-    upstream.on('close', () => client.destroy())
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  if (!address || typeof address === 'string') throw new Error('proxy has no port')
+
+  async function stop(): Promise<void> {
+    const closing = server
+    server = undefined
+    for (const socket of sockets) socket.destroy()
+    if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()))
+  }
+
+  await listen()
   return {
-    port: address.port,
-    through(connectionString) {
-      const url = new URL(connectionString)
-      url.hostname = '127.0.0.1'
-      url.port = String(address.port)
-      return url.toString()
+    get port() {
+      return port
     },
-    cut() {
-      open = false
-      for (const socket of [...sockets]) socket.destroy()
-    },
-    restore() {
-      open = true
-    },
-    close() {
-      open = false
-      for (const socket of [...sockets]) socket.destroy()
-      return new Promise((resolve) => server.close(() => resolve()))
-    },
+    cut: stop,
+    restore: listen,
+    close: stop,
   }
 }

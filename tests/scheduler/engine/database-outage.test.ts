@@ -31,12 +31,15 @@ describe('a database outage while attempts are in flight', () => {
     const database = await createTestDatabase('engine_outage')
     fixture.onCleanup(() => database.drop())
     const admin = new URL(adminConnectionString())
-    const proxy = await startTcpProxy({ host: admin.hostname, port: Number(admin.port || 5432) })
+    const proxy = await startTcpProxy(admin.hostname, Number(admin.port || 5432))
     fixture.onCleanup(() => proxy.close())
     // Outside the proxy: the test's own view of the database, through the outage too.
     const direct = new pg.Pool({ connectionString: database.connectionString, max: 2 })
     fixture.onCleanup(() => direct.end())
-    const behindProxy = { ...database, connectionString: proxy.through(database.connectionString) }
+    const viaProxy = new URL(database.connectionString)
+    viaProxy.hostname = '127.0.0.1'
+    viaProxy.port = String(proxy.port)
+    const behindProxy = { ...database, connectionString: viaProxy.toString() }
     const replicas: TestScheduler[] = []
     for (const name of ['engine_outage_a', 'engine_outage_b']) {
       replicas.push(await fixture.startScheduler(name, { env: ENV, database: behindProxy }))
@@ -57,9 +60,9 @@ describe('a database outage while attempts are in flight', () => {
 
     // The database goes away while the calls are in flight, before any of them has answered.
     await target.waitFor(1, 10_000)
-    proxy.cut()
+    await proxy.cut()
     await sleep(OUTAGE_MS)
-    proxy.restore()
+    await proxy.restore()
 
     await waitUntil(
       'every job completed',

@@ -28,9 +28,12 @@ before(async () => {
   direct = new pg.Pool({ connectionString: database.connectionString })
   await runMigrations(direct, logs.logger)
   const admin = new URL(adminConnectionString())
-  proxy = await startTcpProxy({ host: admin.hostname, port: Number(admin.port || 5432) })
+  proxy = await startTcpProxy(admin.hostname, Number(admin.port || 5432))
+  const viaProxy = new URL(database.connectionString)
+  viaProxy.hostname = '127.0.0.1'
+  viaProxy.port = String(proxy.port)
   throughProxy = createPool({
-    connectionString: proxy.through(database.connectionString),
+    connectionString: viaProxy.toString(),
     logger: logs.logger,
   })
 })
@@ -81,16 +84,16 @@ describe('createProcessLease', () => {
     try {
       await sleep(600)
       assert.ok(lease.heldForMs() >= 500)
-      proxy.cut()
+      await proxy.cut()
       await waitUntil('a failed renewal', () => lease.heldForMs() === 0, 5_000, 20)
       await sleep(600)
       assert.equal(lease.heldForMs(), 0, 'nothing is held while renewals fail')
-      proxy.restore()
+      await proxy.restore()
       await waitUntil('a renewal after the outage', () => lease.heldForMs() > 0, 5_000, 20)
       assert.ok(lease.heldForMs() < 600, 'held again only since the outage ended')
       assert.match(logs.text(), /could not renew the engine lease/)
     } finally {
-      proxy.restore()
+      await proxy.restore()
       await lease.stop(true)
     }
   })
