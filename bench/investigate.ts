@@ -7,7 +7,7 @@ import pg from 'pg'
 import { runBulk } from './engine-scenarios.ts'
 import { startReceiver } from './receiver.ts'
 import { createBenchDatabase, startWorld } from './setup.ts'
-import { postgresCpu, postgresCpuSince, round, summarize } from './stats.ts'
+import { backendPids, postgresCpu, postgresCpuSince, round, summarize } from './stats.ts'
 
 const N = Number(process.env.BENCH_N ?? 2_000)
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 1_500)
@@ -52,11 +52,21 @@ async function main() {
   const world = await startWorld(database, { poolMax: POOL_MAX })
   try {
     await monitor.connect()
+    const monitorPid = String(
+      (await monitor.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid,
+    )
     // Experiments: SQL run once before the warm-up (e.g. a different index or fillfactor).
     if (process.env.BENCH_SQL) await monitor.query(process.env.BENCH_SQL)
     // Warm up (JIT, connections) with a small batch.
     // Large enough to open the receiver connections the drain will use (up to max in flight).
-    await runBulk(world, receiver, monitor, 'warm', WARM_UP, 6_000)
+    await runBulk(
+      world,
+      receiver,
+      monitor,
+      'warm',
+      WARM_UP,
+      Number(process.env.BENCH_LEAD_MS ?? 6_000),
+    )
     const loop = monitorEventLoopDelay({ resolution: 10 })
     const before = {
       node: process.cpuUsage(),
@@ -65,7 +75,8 @@ async function main() {
       main: process.threadCpuUsage(),
     }
     // Instrument only the drain, not creation: set from the due time by a timer.
-    const lead = Math.max(12_000, N * 6)
+    // BENCH_LEAD_MS: more time to create the jobs, when a loaded machine needs it.
+    const lead = Number(process.env.BENCH_LEAD_MS ?? Math.max(12_000, N * 6))
     const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : undefined
     profiler?.connect()
     let perf: ChildProcess | undefined
@@ -84,8 +95,13 @@ async function main() {
       before.at = performance.now()
       before.main = process.threadCpuUsage()
     }, lead - 50)
+    const ownBefore = await backendPids(monitor, database.name)
     const result = await runBulk(world, receiver, monitor, 'tp', N, lead)
     timing = false
+    // Backends of the bench database at either end of the drain (its pools' connections), without
+    // the monitor's own, which polls for the end of the drain and reads the results.
+    const own = new Set([...ownBefore, ...(await backendPids(monitor, database.name))])
+    own.delete(monitorPid)
     perf?.kill('SIGINT')
     if (profiler && process.env.BENCH_CPU_PROFILE) {
       const { profile } = await profiler.post('Profiler.stop')
@@ -98,6 +114,7 @@ async function main() {
     const wall = (performance.now() - before.at) / 1000
     const node = process.cpuUsage(before.node)
     const pgCpu = postgresCpuSince(before.pg)
+    const pgOwnCpu = postgresCpuSince(before.pg, own)
     console.log(
       JSON.stringify({
         n: N,
@@ -113,6 +130,7 @@ async function main() {
         node_cpu_s: round((node.user + node.system) / 1e6, 2),
         main_thread_us_per_occurrence: round((main.user + main.system) / N, 1),
         postgres_cpu_s: round(pgCpu, 2),
+        postgres_own_us_per_occurrence: round((pgOwnCpu * 1e6) / N, 1),
         event_loop_delay_ms: {
           p50: round(loop.percentile(50) / 1e6, 1),
           p99: round(loop.percentile(99) / 1e6, 1),

@@ -101,10 +101,23 @@ export function postgresCpu(): PostgresCpu {
 
 /**
  * Postgres CPU seconds since `before`. Per process, so a connection closed in between (a pool's idle
- * timeout) does not subtract its whole life from the total; only its last moments are missed.
+ * timeout) does not subtract its whole life from the total; only its last moments are missed. With
+ * `only`, just those processes: on a machine shared with other work, the backends of the bench's own
+ * database (backendPids) are what the engine costs Postgres, without anyone else's queries.
  */
-export function postgresCpuSince(before: PostgresCpu): number {
+export function postgresCpuSince(before: PostgresCpu, only?: ReadonlySet<string>): number {
   let total = 0
-  for (const [pid, seconds] of postgresCpu()) total += seconds - (before.get(pid) ?? 0)
+  for (const [pid, seconds] of postgresCpu()) {
+    if (!only || only.has(pid)) total += seconds - (before.get(pid) ?? 0)
+  }
   return total
+}
+
+/** Pids of the server processes connected to `database` now. */
+export async function backendPids(
+  db: { query(text: string, values: unknown[]): Promise<{ rows: { pid: number }[] }> },
+  database: string,
+): Promise<Set<string>> {
+  const result = await db.query('select pid from pg_stat_activity where datname = $1', [database])
+  return new Set(result.rows.map((r) => String(r.pid)))
 }

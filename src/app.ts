@@ -2,14 +2,12 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, Next } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { findDifyCatalog } from './actions/dify.ts'
 import type { ActionRegistry } from './actions/registry.ts'
-import { findWhatsAppService } from './actions/whatsapp.ts'
 import type { ApiKey } from './config.ts'
 import type { Pool } from './db/pool.ts'
 import { accessLog } from './http/access-log.ts'
-import type { AppEnv } from './http/app-env.ts'
-import { type ApiKeyVerifier, provideApiKeys } from './http/auth.ts'
+import type { ApiKeyVerifier, AppEnv } from './http/app-env.ts'
+import { provideApiKeys } from './http/auth.ts'
 import { mountDocs } from './http/docs.ts'
 import {
   buildOpsDocument,
@@ -23,8 +21,11 @@ import { handleError, handleNotFound } from './http/problem-response.ts'
 import { requestId } from './http/request-id.ts'
 import { createRouter } from './http/router.ts'
 import type { ClickUpService } from './integrations/clickup/index.ts'
+import type { DifyCatalog } from './integrations/dify/index.ts'
+import type { WhatsAppService } from './integrations/whatsapp/index.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
+import { availableChannels } from './outcomes/callback-input.ts'
 import { createClickUpRoutes } from './routes/clickup.ts'
 import { createDifyRoutes } from './routes/dify.ts'
 import { createExecutionRoutes } from './routes/executions.ts'
@@ -56,6 +57,10 @@ export interface AppDeps {
   scheduler: SchedulerService
   /** Present only when CLICKUP_API_TOKEN is set (runtime.clickup). */
   clickup?: ClickUpService | null
+  /** Present only when DIFY_APPS names an app (runtime.difyCatalog): mounts listDifyApps. */
+  difyCatalog?: DifyCatalog | null
+  /** Present only when EVOLUTION_* is set (runtime.whatsapp): mounts the direct WhatsApp tools. */
+  whatsapp?: WhatsAppService | null
   /** The people's dashboard at /ui (sessions in this pool, logins with these keys); absent: no /ui. */
   dashboard?: { pool: Pool; keys: readonly ApiKey[] } | null
 }
@@ -64,15 +69,13 @@ export interface AppDeps {
 function mountRouters(deps: AppDeps, tools: OpenAPIHono<AppEnv>, ops: OpenAPIHono<AppEnv>) {
   const scheduling = { registry: deps.registry, service: deps.scheduler }
   tools.route('/', createTimeRoutes({ defaultTimezone: deps.config.defaultTimezone }))
-  tools.route('/', createScheduleToolRoutes(scheduling))
+  const channels = availableChannels({ dify: deps.difyCatalog, whatsapp: deps.whatsapp })
+  tools.route('/', createScheduleToolRoutes({ ...scheduling, channels }))
   tools.route('/', createExecutionRoutes(scheduling))
   tools.route('/', createReplayRoutes(scheduling))
   tools.route('/', createJobRoutes(scheduling))
-  const difyCatalog = findDifyCatalog(deps.registry)
-  if (difyCatalog) tools.route('/', createDifyRoutes({ catalog: difyCatalog }))
-  // Only when EVOLUTION_* is configured (the whatsapp action is then registered).
-  const whatsapp = findWhatsAppService(deps.registry)
-  if (whatsapp) tools.route('/', createWhatsAppRoutes({ whatsapp }))
+  if (deps.difyCatalog) tools.route('/', createDifyRoutes({ catalog: deps.difyCatalog }))
+  if (deps.whatsapp) tools.route('/', createWhatsAppRoutes({ whatsapp: deps.whatsapp }))
   ops.route(
     '/',
     createHealthRoutes({

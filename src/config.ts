@@ -73,9 +73,12 @@ export interface SchedulerConfig {
   maxInFlight: number
   retryDelaySeconds: number
   retryDelayMaxSeconds: number
-  /** How often pg-boss fails expired attempts so they are retried (crash recovery). */
+  /** How often attempts of dead processes are looked for (the sweeper) and pg-boss does its upkeep. */
   superviseIntervalSeconds: number
-  /** Added to an attempt's timeout to form pg-boss's expiry: after that, a silent attempt is retried. */
+  /**
+   * How long a replica's lease lasts without renewal: once it has lapsed that long (the replica died
+   * or lost the database alone), its running attempts are closed as abandoned and retried.
+   */
   attemptExpiryGraceSeconds: number
 }
 

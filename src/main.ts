@@ -100,6 +100,8 @@ async function main(): Promise<void> {
     scheduler: runtime.service,
     clickup: runtime.clickup,
     dashboard: { pool, keys: config.apiKeys },
+    difyCatalog: runtime.difyCatalog,
+    whatsapp: runtime.whatsapp,
     readiness: [
       shutdown.readiness,
       { name: 'database', check: async () => void (await pool.query('select 1')) },

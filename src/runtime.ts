@@ -10,10 +10,8 @@ import { createWhatsAppAction } from './actions/whatsapp.ts'
 import type { Config } from './config.ts'
 import { createPool, type Pool } from './db/pool.ts'
 import { type ClickUpService, createClickUpService } from './integrations/clickup/index.ts'
-import {
-  createWhatsAppFromConfig,
-  defaultWhatsAppTimeoutSeconds,
-} from './integrations/whatsapp/index.ts'
+import type { DifyCatalog } from './integrations/dify/index.ts'
+import { createWhatsAppFromConfig, type WhatsAppService } from './integrations/whatsapp/index.ts'
 import type { Logger } from './logger.ts'
 import { createSchedulerMetrics, type Metrics } from './metrics.ts'
 import { createAddressPolicy, createOutboundClient, type HostResolver } from './outbound/index.ts'
@@ -23,9 +21,13 @@ import {
   createOutcomeCallbacks,
   type OutcomeCallbacks,
 } from './outcomes/index.ts'
-import { createBoss, queueName } from './scheduler/engine/boss.ts'
-import { countDueNotStarted } from './scheduler/engine/boss-backlog.ts'
-import { createEngine, type Engine } from './scheduler/engine/index.ts'
+import {
+  countDueNotStarted,
+  createBoss,
+  createEngine,
+  type Engine,
+  queueName,
+} from './scheduler/engine/index.ts'
 import { createSchedulerService, type SchedulerService } from './scheduler/service/index.ts'
 import { settleReplays } from './scheduler/service/replay-settle.ts'
 import { MS_PER_DAY } from './scheduler/timing/index.ts'
@@ -34,15 +36,16 @@ import type { Clock } from './time/clock.ts'
 export const USER_AGENT = 'agent-tool-server/0.1 (+scheduler)'
 /** A due occurrence may wait this long for a worker (e.g. all servers down) before pg-boss drops it. */
 const RETENTION_SECONDS = 30 * 24 * 3600
-const SWEEP_INTERVAL_MS = 60_000
+/** How often callbacks whose worker died are looked for. */
+const CALLBACK_SWEEP_INTERVAL_MS = 60_000
 /** Claim transactions at once; their pool has one more connection for wake-up planning. */
 const CLAIM_CONCURRENCY = 2
 const CLAIM_POOL_SIZE = CLAIM_CONCURRENCY + 1
 /**
  * Outcomes are recorded by one transaction at a time, each taking everything that finished meanwhile
- * (up to this many). Under load the batches grow by themselves, and every commit (a WAL flush) and
- * every statement is shared by more attempts: the database time per attempt fell by a third against
- * 3 transactions of at most 50 (bench/investigate.ts, PROJECT_INFO.md → Performance).
+ * (up to this many). Under load the batches grow by themselves, so every commit (a WAL flush) and
+ * every statement is shared by more attempts; several smaller transactions at once cost more
+ * database time per attempt.
  */
 const RECORD_BATCH_SIZE = 500
 const RECORD_CONCURRENCY = 1
@@ -67,7 +70,11 @@ export interface Runtime {
   registry: ReturnType<typeof createActionRegistry>
   /** Present only when CLICKUP_API_TOKEN is set; call start() after engine.start(). */
   clickup: ClickUpService | null
-  /** Callbacks when runs settle (issue 20); call start() after engine.start(). */
+  /** The Dify apps behind listDifyApps; null without DIFY_APPS. */
+  difyCatalog: DifyCatalog | null
+  /** The service behind the direct WhatsApp tools; null without EVOLUTION_*. */
+  whatsapp: WhatsAppService | null
+  /** Callbacks when runs settle; call start() after engine.start(). */
   callbacks: OutcomeCallbacks
   stop(graceMs: number): Promise<void>
 }
@@ -81,8 +88,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     applicationName: 'agent-tool-server:claims',
     logger,
   })
-  /** Time to record an outcome after the attempt timeout before pg-boss treats the attempt as abandoned. */
-  const expiryGraceSeconds = config.scheduler.attemptExpiryGraceSeconds
   const policy = createAddressPolicy({ allowlist: config.webhook.allowlist })
   const signer = createWebhookSigner(config.webhook.signingKeys)
   if (!signer.signs) {
@@ -109,12 +114,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       policy,
       lookup: options.lookup,
       maxResponseBytes: config.webhook.responseBodyLimitBytes,
+      defaultTimeoutSeconds: config.webhook.defaultTimeoutSeconds,
       signer,
     }),
     ...(dify ? [dify] : []),
     ...(whatsapp ? [createWhatsAppAction(whatsapp)] : []),
   ])
-  const whatsappTimeoutSeconds = defaultWhatsAppTimeoutSeconds(config.whatsapp)
   const boss = createBoss({
     connectionString: options.connectionString,
     logger: logger.child({ component: 'pg-boss' }),
@@ -127,6 +132,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       new Date(clock.now().getTime() - 1_000),
     ),
   )
+  // A callback runs through its target's action, under that action's default attempt timeout (0 for
+  // an action not configured: no callback can name it).
+  const actionTimeoutSeconds = (kind: string) => registry.get(kind)?.defaultTimeoutSeconds ?? 0
   const callbacks = createOutcomeCallbacks({
     pool,
     boss,
@@ -134,15 +142,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     clock,
     logger: logger.child({ component: 'callbacks' }),
     runWorkers: config.scheduler.workersEnabled,
-    sweepIntervalMs: options.sweepIntervalMs ?? SWEEP_INTERVAL_MS,
+    sweepIntervalMs: options.sweepIntervalMs ?? CALLBACK_SWEEP_INTERVAL_MS,
     settings: {
       retryDelaySeconds: config.scheduler.retryDelaySeconds,
       retryDelayMaxSeconds: config.scheduler.retryDelayMaxSeconds,
-      expiryGraceSeconds,
+      expiryGraceSeconds: config.scheduler.attemptExpiryGraceSeconds,
       timeoutSeconds: {
-        url: config.webhook.defaultTimeoutSeconds,
-        conversation: config.dify.timeoutSeconds,
-        whatsapp: whatsappTimeoutSeconds,
+        url: actionTimeoutSeconds('webhook'),
+        conversation: actionTimeoutSeconds('dify'),
+        whatsapp: actionTimeoutSeconds('whatsapp'),
       },
     },
   })
@@ -155,47 +163,23 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger: logger.child({ component: 'engine' }),
     settings: {
       runWorkers: config.scheduler.workersEnabled,
-      sweepIntervalMs: options.sweepIntervalMs ?? SWEEP_INTERVAL_MS,
+      // Finding attempts of dead processes is the sweeper's (no longer pg-boss's expiry), on the
+      // cadence SUPERVISE_INTERVAL_SECONDS names for it.
+      sweepIntervalMs: options.sweepIntervalMs ?? config.scheduler.superviseIntervalSeconds * 1000,
+      leasePeriodSeconds: config.scheduler.attemptExpiryGraceSeconds,
       dispatch: {
         pollIntervalMs: config.scheduler.pollIntervalMs,
         batchSize: config.scheduler.batchSize,
         claimConcurrency: CLAIM_CONCURRENCY,
         maxInFlight: config.scheduler.maxInFlight,
-        recordRetryMs: (expiryGraceSeconds / 2) * 1000,
         recordBatchSize: RECORD_BATCH_SIZE,
         recordConcurrency: RECORD_CONCURRENCY,
       },
       delivery: {
         retryDelaySeconds: config.scheduler.retryDelaySeconds,
         retryDelayMaxSeconds: config.scheduler.retryDelayMaxSeconds,
-        expiryGraceSeconds,
         retentionSeconds: RETENTION_SECONDS,
       },
-    },
-    onClaimed: (attempt) => {
-      if (attempt.attempt === 1 && !attempt.bossJob.data.deferred) {
-        schedulerMetrics.lateness.observe(
-          { action: attempt.job.actionKind },
-          attempt.latenessMs / 1000,
-        )
-      }
-    },
-    // ClickUp write-backs and callbacks commit with the outcome they report (a crash cannot lose one).
-    onRecording: async (tx, finished) => {
-      await clickup?.queueWritebacks(tx, finished)
-      await callbacks.onRecording(tx, finished)
-      await settleReplays(tx, finished, clock.now())
-    },
-    onAbandoned: async (tx, closed) => {
-      await clickup?.queueAbandonedWritebacks(tx, closed)
-      await callbacks.onAbandoned(tx, closed)
-    },
-    onFinished: (attempt, outcome) => {
-      schedulerMetrics.executions.inc({ action: attempt.job.actionKind, outcome: outcome.status })
-      schedulerMetrics.attemptDuration.observe(
-        { action: attempt.job.actionKind },
-        outcome.durationMs / 1000,
-      )
     },
   })
   const service = createSchedulerService({
@@ -208,11 +192,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       minIntervalMs: config.scheduler.minIntervalSeconds * 1000,
       maxAheadMs: config.scheduler.maxScheduleAheadDays * MS_PER_DAY,
       identicalRequestWindowMs: config.scheduler.idempotencyWindowSeconds * 1000,
-      defaultTimeoutSeconds: {
-        webhook: config.webhook.defaultTimeoutSeconds,
-        dify: config.dify.timeoutSeconds,
-        whatsapp: whatsappTimeoutSeconds,
-      },
     },
     callbacks: createCallbackInput({
       policy,
@@ -241,12 +220,46 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         runWorkers: config.scheduler.workersEnabled,
       })
     : null
+
+  // The parts are built; now they are wired together.
+  engine.registerHooks({
+    onClaimed: (attempt) => {
+      if (attempt.attempt === 1 && !attempt.bossJob.data.deferred) {
+        schedulerMetrics.lateness.observe(
+          { action: attempt.job.actionKind },
+          attempt.latenessMs / 1000,
+        )
+      }
+    },
+    onFinished: (attempt, outcome) => {
+      schedulerMetrics.executions.inc({ action: attempt.job.actionKind, outcome: outcome.status })
+      schedulerMetrics.attemptDuration.observe(
+        { action: attempt.job.actionKind },
+        outcome.durationMs / 1000,
+      )
+    },
+  })
+  // ClickUp write-backs, callbacks and replays' job statuses commit with the outcome they report (a
+  // crash cannot lose one).
+  engine.registerHooks({
+    onRecording: async (tx, finished) => {
+      await clickup?.queueWritebacks(tx, finished)
+      await callbacks.onRecording(tx, finished)
+      await settleReplays(tx, finished, clock.now())
+    },
+    onAbandoned: async (tx, closed) => {
+      await clickup?.queueAbandonedWritebacks(tx, closed)
+      await callbacks.onAbandoned(tx, closed)
+    },
+  })
   return {
     boss,
     engine,
     service,
     registry,
     clickup,
+    difyCatalog: dify?.catalog ?? null,
+    whatsapp,
     callbacks,
     stop(graceMs) {
       // Idempotent: main's shutdown and a test's cleanup may both call it.

@@ -21,7 +21,6 @@ import {
 import type { Logger } from '../logger.ts'
 import { ERROR_CLASS } from '../scheduler/states.ts'
 import { parseJsonTextObject } from './json-text.ts'
-import type { ActionRegistry } from './registry.ts'
 import type { ActionDefinition, ActionResult, PreparedAction } from './types.ts'
 
 export const DIFY_KIND = 'dify'
@@ -56,6 +55,8 @@ export interface DifyActionDeps {
   catalog: DifyCatalog
   defaultUser: string
   logger: Logger
+  /** Attempt timeout of a Dify job that gives none (DIFY_TIMEOUT_SECONDS). */
+  defaultTimeoutSeconds: number
 }
 
 const given = (value: unknown) =>
@@ -223,6 +224,7 @@ export function createDifyAction(deps: DifyActionDeps): DifyActionDefinition {
     },
     fields,
     requiredFields: ['app'],
+    defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
     prepare: (input) => build(input),
     prepareUpdate: (input, current) => build(input, current),
     describe: (params) => `run Dify app "${params.app}" (${params.mode})`,
@@ -246,13 +248,8 @@ export function createConfiguredDifyAction(options: {
     catalog: createDifyCatalog({ client, apps: config.apps }),
     defaultUser: config.defaultUser,
     logger: options.logger,
+    defaultTimeoutSeconds: config.timeoutSeconds,
   })
-}
-
-/** The Dify app catalog when the Dify action is registered (listDifyApps is mounted only then). */
-export function findDifyCatalog(registry: ActionRegistry): DifyCatalog | undefined {
-  const action = registry.get(DIFY_KIND) as Partial<DifyActionDefinition> | undefined
-  return action?.catalog
 }
 
 const ENDPOINTS: Record<DifyMode, string> = {

@@ -78,6 +78,8 @@ export interface ActionDefinition<P, S> {
   fields: z.ZodRawShape
   /** Names of `fields` required at creation. */
   requiredFields: readonly string[]
+  /** Attempt timeout of a job of this kind that gives no `timeout_seconds`. */
+  defaultTimeoutSeconds: number
   /** Turns validated input into stored params and secrets; throws a 422 ProblemError on bad values. */
   prepare(input: Record<string, unknown>): Promise<PreparedAction<P, S>>
   /** Merges an update into existing params/secrets (only given fields change). */

@@ -41,6 +41,8 @@ export interface WebhookActionDeps {
   maxResponseBytes: number
   /** Adds the Standard Webhooks headers (the signature only when a secret is configured). */
   signer: WebhookSigner
+  /** Attempt timeout of a webhook job that gives none (WEBHOOK_TIMEOUT_SECONDS). */
+  defaultTimeoutSeconds: number
 }
 
 const fields = {
@@ -214,6 +216,7 @@ export function createWebhookAction(
     requiredFields: ['url'],
     secretFields: { headers: (value) => ({ header_names: requestHeaderNames(value) }) },
     checkInput: async (input) => void (await build(input)),
+    defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
     prepare: (input) => build(input),
     prepareUpdate: (input, current) => build(input, current),
     describe: (params) => `${params.method} ${params.url}`,

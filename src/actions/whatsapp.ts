@@ -13,7 +13,6 @@ import { displayNumber } from '../integrations/whatsapp/phone.ts'
 import type { WhatsAppService } from '../integrations/whatsapp/service.ts'
 import { describeSlotReason } from '../integrations/whatsapp/slots.ts'
 import { ERROR_CLASS } from '../scheduler/states.ts'
-import type { ActionRegistry } from './registry.ts'
 import type { ActionDefinition, ActionResult, ExecutionContext } from './types.ts'
 
 export const WHATSAPP_KIND = 'whatsapp'
@@ -214,6 +213,8 @@ export function createWhatsAppAction(service: WhatsAppService): WhatsAppActionDe
     },
     fields,
     requiredFields: ['to', 'message'],
+    // One Evolution request plus as long again waiting for a send slot (the inline wait budget).
+    defaultTimeoutSeconds: Math.ceil((2 * service.settings.requestTimeoutMs) / 1000),
     async prepare(input) {
       const message = parseMessageText(input.message)
       const to = await service.verifyRecipient(input.to)
@@ -231,10 +232,4 @@ export function createWhatsAppAction(service: WhatsAppService): WhatsAppActionDe
     describe: (params) => `WhatsApp message to ${displayNumber(params.to)}`,
     execute: ({ params }, ctx) => send(service, params, ctx),
   }
-}
-
-/** The WhatsApp service behind a registered whatsapp action, or null when WhatsApp is not configured. */
-export function findWhatsAppService(registry: ActionRegistry): WhatsAppService | null {
-  const action = registry.get(WHATSAPP_KIND) as Partial<WhatsAppActionDefinition> | undefined
-  return action?.service ?? null
 }

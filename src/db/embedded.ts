@@ -9,6 +9,7 @@ import { userInfo } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from '../logger.ts'
+import { PG_ERROR, pgErrorCode } from './pg-errors.ts'
 
 export const EMBEDDED_DATABASE = 'agent_tool_server'
 const EMBEDDED_USER = 'postgres'
@@ -107,8 +108,8 @@ export async function startEmbeddedPostgres({
   try {
     await server.createDatabase(EMBEDDED_DATABASE)
   } catch (err) {
-    // 42P04 duplicate_database: created by an earlier run.
-    if ((err as { code?: string }).code !== '42P04') throw err
+    // Created by an earlier run.
+    if (pgErrorCode(err) !== PG_ERROR.duplicateDatabase) throw err
   }
   logger.warn(
     { data_dir: databaseDir, port },

@@ -3,15 +3,8 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { ApiKey } from '../config.ts'
-import type { AppEnv } from './app-env.ts'
+import type { ApiKeyVerifier, AppEnv } from './app-env.ts'
 import { ProblemError } from './problem-error.ts'
-
-export interface ApiKeyVerifier {
-  /** True when no key is configured: every tool is open (start-up warns loudly). */
-  readonly open: boolean
-  /** The matching key's name, or null. */
-  verify(presented: string): string | null
-}
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 

@@ -226,10 +226,23 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
     let target = parseTarget(req.url)
     // One timer for the whole call and one listener on the caller's signal, both ending whichever
     // hop is in progress.
-    const stopper = new CallStopper(req.signal)
-    const deadline = setTimeout(onDeadline, req.timeoutMs, stopper)
-    if (req.signal?.aborted) stopper.handleEvent()
-    else req.signal?.addEventListener('abort', stopper, { once: true })
+    let stoppedBy: StopCause | undefined
+    let current: ResponseCollector | undefined
+    const stop = (cause: StopCause, reason: Error) => {
+      if (stoppedBy) return
+      stoppedBy = cause
+      current?.abort(reason)
+    }
+    const onCallerAbort = () => {
+      const reason = req.signal?.reason
+      stop('caller', reason instanceof Error ? reason : new DOMException('Aborted.', 'AbortError'))
+    }
+    const deadline = setTimeout(
+      () => stop('deadline', new DOMException('The deadline passed.', 'TimeoutError')),
+      req.timeoutMs,
+    )
+    if (req.signal?.aborted) onCallerAbort()
+    else req.signal?.addEventListener('abort', onCallerAbort, { once: true })
     let method: OutboundMethod = req.method
     let body = req.body
     let headers = callerHeaders(req.headers)
@@ -238,9 +251,9 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
 
     try {
       for (;;) {
-        if (stopper.stoppedBy) throw new Error(`stopped by ${stopper.stoppedBy}`)
+        if (stoppedBy) throw new Error(`stopped by ${stoppedBy}`)
         const exchange = new ResponseCollector({ limit: maxBytes, discardBody: drainRedirect })
-        stopper.exchange = exchange
+        current = exchange
         agent.dispatch(
           { origin: target.origin, path: target.path, method, headers, body },
           exchange,
@@ -283,12 +296,12 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
     } catch (error) {
       throw toOutboundError(error, {
         url: target.url,
-        stoppedBy: stopper.stoppedBy,
+        stoppedBy,
         timeoutMs: req.timeoutMs,
       })
     } finally {
       clearTimeout(deadline)
-      req.signal?.removeEventListener('abort', stopper)
+      req.signal?.removeEventListener('abort', onCallerAbort)
     }
   }
 
@@ -360,40 +373,6 @@ function utf8SafeLength(bytes: Buffer, cut: boolean): number {
 
 /** What ended a call early: its deadline or the caller's signal. */
 type StopCause = 'deadline' | 'caller'
-
-/**
- * Ends whichever hop of a call is in progress, once, and remembers why. An object (and the caller
- * signal's listener, through handleEvent) rather than closures: every webhook call makes one, and
- * closures cost an allocation each (under tsx also a `__name` property definition).
- */
-class CallStopper {
-  stoppedBy: StopCause | undefined
-  exchange: ResponseCollector | undefined
-  readonly #signal: AbortSignal | undefined
-
-  constructor(signal: AbortSignal | undefined) {
-    this.#signal = signal
-  }
-
-  stop(cause: StopCause, reason: Error): void {
-    if (this.stoppedBy) return
-    this.stoppedBy = cause
-    this.exchange?.abort(reason)
-  }
-
-  /** The caller's signal fired. */
-  handleEvent(): void {
-    const reason = this.#signal?.reason
-    this.stop(
-      'caller',
-      reason instanceof Error ? reason : new DOMException('Aborted.', 'AbortError'),
-    )
-  }
-}
-
-function onDeadline(stopper: CallStopper): void {
-  stopper.stop('deadline', new DOMException('The deadline passed.', 'TimeoutError'))
-}
 
 interface ErrorContext {
   url: URL

@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto'
 import type { PgBoss } from 'pg-boss'
+import { bossDb } from '../db/boss-db.ts'
 import type { Queryable } from '../db/pool.ts'
-import { bossDb } from '../scheduler/engine/boss.ts'
-import { type FinishedAttempt, isFinalAttempt } from '../scheduler/engine/record-batch.ts'
-import type { AbandonedAttempt } from '../scheduler/repository/executions.ts'
+import type { AbandonedAttempt } from '../scheduler/engine/index.ts'
+import { type FinishedAttempt, isFinalAttempt } from '../scheduler/engine/index.ts'
 import { CALLBACK_MAX_ATTEMPTS } from './attempts.ts'
 import { type CallbackTarget, callbackTargets, wantsCallback } from './callback-input.ts'
 import { findCallbackSpecs } from './repository.ts'

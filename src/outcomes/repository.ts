@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '../db/pool.ts'
 import type { ExecutionOutcome } from '../scheduler/repository/executions.ts'
-import { toPostgresJson } from '../scheduler/repository/job-engine.ts'
+import { toPostgresJson } from '../scheduler/repository/outcomes.ts'
 import type { CallbackSpec, CallbackTarget } from './callback-input.ts'
 
 /** The callback specs of those of these jobs that have one. */

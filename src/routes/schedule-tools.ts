@@ -1,11 +1,9 @@
 /** One scheduling tool per registered action (scheduleWebhook, …), generated from the action registry. */
 import { z } from '@hono/zod-openapi'
-import { findDifyCatalog } from '../actions/dify.ts'
 import type { ActionRegistry } from '../actions/registry.ts'
 import type { AnyActionDefinition } from '../actions/types.ts'
-import { findWhatsAppService } from '../actions/whatsapp.ts'
 import { createRouter, protectedRoute } from '../http/router.ts'
-import { availableChannels, type NotifyChannel } from '../outcomes/callback-input.ts'
+import type { NotifyChannel } from '../outcomes/callback-input.ts'
 import type { SchedulerService } from '../scheduler/service/index.ts'
 import { callbackFields } from './callback-fields.ts'
 import { ignoredFieldsOf } from './ignored-fields.ts'
@@ -22,6 +20,8 @@ import {
 export interface ScheduleToolDeps {
   registry: ActionRegistry
   service: SchedulerService
+  /** The notify channels this server has configured (their integrations are set up). */
+  channels: readonly NotifyChannel[]
 }
 
 function scheduleBody(
@@ -35,14 +35,6 @@ function scheduleBody(
     ...action.fields,
     ...callbackFields(channels),
     ...dedupeKeyField,
-  })
-}
-
-/** The notify channels this server has configured (their tools are registered). */
-function notifyChannels(registry: ActionRegistry): NotifyChannel[] {
-  return availableChannels({
-    dify: findDifyCatalog(registry),
-    whatsapp: findWhatsAppService(registry),
   })
 }
 
@@ -70,10 +62,9 @@ function scheduleRoute(action: AnyActionDefinition, body: ReturnType<typeof sche
   })
 }
 
-export function createScheduleToolRoutes({ registry, service }: ScheduleToolDeps) {
+export function createScheduleToolRoutes({ registry, service, channels }: ScheduleToolDeps) {
   const router = createRouter()
   const limits = schedulingLimits(service.settings)
-  const channels = notifyChannels(registry)
   for (const action of registry.all()) {
     const body = scheduleBody(action, limits, channels)
     const known = Object.keys(body.shape)

@@ -27,3 +27,6 @@ export const ERROR_CLASS = Object.freeze({
   shutdown: 'shutdown',
   internal: 'internal',
 } as const)
+
+/** The error message of an attempt closed as `abandoned`: its process went away before recording it. */
+export const ABANDONED_MESSAGE = 'The process running this attempt stopped before it finished.'

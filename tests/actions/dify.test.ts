@@ -31,6 +31,7 @@ function buildAction(apps: DifyApp[], lookupTimeoutMs = 2_000, target = client) 
     catalog: createDifyCatalog({ client: target, apps, lookupTimeoutMs }),
     defaultUser: 'agent-tool-server',
     logger: logs.logger,
+    defaultTimeoutSeconds: 300,
   })
 }
 

@@ -14,6 +14,7 @@ function definition(kind: string): AnyActionDefinition {
     },
     fields: {},
     requiredFields: [],
+    defaultTimeoutSeconds: 30,
     prepare: async () => ({ params: {}, secrets: {} }),
     prepareUpdate: async (_input, current) => current,
     describe: () => kind,

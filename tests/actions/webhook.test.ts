@@ -15,6 +15,7 @@ const action = createWebhookAction({
   policy,
   maxResponseBytes: 64,
   signer: createWebhookSigner([]),
+  defaultTimeoutSeconds: 30,
 })
 
 before(async () => {
@@ -314,6 +315,7 @@ describe('webhook execute', () => {
         policy: strictPolicy,
         maxResponseBytes: 64,
         signer: createWebhookSigner([]),
+        defaultTimeoutSeconds: 30,
       })
       const before = receiver.requests.length
       const result = await strict.execute(prepared, context())

@@ -89,6 +89,13 @@ async function rejectsProblem(
   })
 }
 
+describe('whatsapp action', () => {
+  it('gives jobs without timeout_seconds twice the Evolution request timeout, room to wait for a slot', async () => {
+    const { action } = await setup(undefined, { WHATSAPP_TIMEOUT_SECONDS: '30' })
+    assert.equal(action.defaultTimeoutSeconds, 60)
+  })
+})
+
 describe('whatsapp prepare', () => {
   it('normalises the number, checks it on WhatsApp and stores no secrets', async () => {
     const { fake, action } = await setup()

@@ -67,6 +67,34 @@ describe('runMigrations', () => {
     }
   })
 
+  it('moves the expiry of occurrences waiting in pg-boss to the 24 h backstop (010), nothing else', async () => {
+    // A database pg-boss already runs in: its job table exists before the migration does.
+    const existing = await createTestDatabase('migrate_boss')
+    const db = createPool({ connectionString: existing.connectionString, logger })
+    try {
+      await db.query(`create schema pgboss;
+        create table pgboss.job (name text, state text, expire_seconds int not null)`)
+      await db.query(`insert into pgboss.job values
+        ('occurrence-webhook', 'created', 62), ('occurrence-webhook', 'active', 90),
+        ('occurrence-dify', 'retry', 360), ('occurrence-webhook', 'completed', 62),
+        ('clickup-events', 'created', 900)`)
+      await runMigrations(db, logger)
+      const rows = await db.query<{ name: string; state: string; expire_seconds: number }>(
+        'select name, state, expire_seconds from pgboss.job order by name, state',
+      )
+      assert.deepEqual(rows.rows, [
+        { name: 'clickup-events', state: 'created', expire_seconds: 900 },
+        { name: 'occurrence-dify', state: 'retry', expire_seconds: 86_400 },
+        { name: 'occurrence-webhook', state: 'active', expire_seconds: 86_400 },
+        { name: 'occurrence-webhook', state: 'completed', expire_seconds: 62 },
+        { name: 'occurrence-webhook', state: 'created', expire_seconds: 86_400 },
+      ])
+    } finally {
+      await db.end()
+      await existing.drop()
+    }
+  })
+
   it('reports how many migrations are missing', async () => {
     await assert.rejects(
       assertMigrationsApplied(pool, [...listMigrationFiles(), '999_future.sql']),

@@ -56,6 +56,8 @@ export function buildTestApp(options: TestAppOptions = {}) {
     readiness: options.readiness ?? [],
     registry: runtime.registry,
     scheduler: runtime.service,
+    difyCatalog: runtime.difyCatalog,
+    whatsapp: runtime.whatsapp,
   }
   return { app: createApp(deps), logs, clock, config, metrics, runtime }
 }

@@ -86,24 +86,26 @@ export async function startTestScheduler(
 }
 
 /**
- * Creates `count` one-time webhook jobs due at `runAt` (ISO), ten at a time: one by one, 500 took
- * over 4 s on a loaded CI machine, longer than the lead the tests gave them, so the engine began
- * delivering before the test was ready. `urlFor(i)` names each job's target. Returns the job ids.
+ * Creates `count` one-time webhook jobs due at `runAt` (ISO, or a function asked before each group),
+ * ten at a time: one by one, 500 took over 4 s on a loaded CI machine, longer than the lead the tests
+ * gave them, so the engine began delivering before the test was ready. `urlFor(i)` names each job's
+ * target. Returns the job ids.
  */
 export async function createWebhookJobs(
   scheduler: TestScheduler,
   count: number,
-  runAt: string,
+  runAt: string | (() => string),
   urlFor: (i: number) => string,
 ): Promise<string[]> {
   const ids: string[] = []
   for (let start = 0; start < count; start += 10) {
     const group = Array.from({ length: Math.min(10, count - start) }, (_, k) => start + k)
+    const dueAt = typeof runAt === 'string' ? runAt : runAt()
     const created = await Promise.all(
       group.map((i) =>
         scheduler.runtime.service.createJob(
           'webhook',
-          { name: `job ${i}`, run_at: runAt, url: urlFor(i) },
+          { name: `job ${i}`, run_at: dueAt, url: urlFor(i) },
           { name: 'tests' },
         ),
       ),

@@ -101,10 +101,14 @@ describe('reading a task', () => {
         h.fake.requests.slice(before).some((r) => r.path === '/task/slow-task'),
       )
       await sleep(300)
-      // The engine's own claim transactions may be open meanwhile; only ClickUp's count here.
+      // The engine's claims and pg-boss's maintenance may hold transactions and advisory locks
+      // meanwhile; only ClickUp's count here (its task lock is the key's hashtext, one bigint key).
       const held = await h.scheduler.pool.query(
         `select (select count(*)::int from pg_locks l join pg_database d on d.oid = l.database
-                  where l.locktype = 'advisory' and d.datname = current_database()) as advisory,
+                  where l.locktype = 'advisory' and d.datname = current_database()
+                    and l.objsubid = 1
+                    and l.objid = (hashtext('clickup-task:slow-task')::bigint & 4294967295)::oid)
+                  as advisory,
                 (select count(*)::int from pg_stat_activity
                   where datname = current_database() and state like 'idle in transaction%'
                     and query ~* 'clickup|advisory') as open_tx`,

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { ConfigError } from '../../src/config.ts'
-import { defaultWhatsAppTimeoutSeconds } from '../../src/integrations/whatsapp/index.ts'
 import { makeTestConfig } from '../helpers/app.ts'
 
 const EVOLUTION = {
@@ -20,7 +19,6 @@ describe('WhatsApp configuration', () => {
       maxPerDay: 500,
       timeoutSeconds: 30,
     })
-    assert.equal(defaultWhatsAppTimeoutSeconds(whatsapp), 60)
   })
 
   it('reads all three EVOLUTION_* variables and keeps the key out of JSON', () => {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { withTransaction } from '../../src/db/pool.ts'
 import { CALLBACK_QUEUE } from '../../src/outcomes/index.ts'
-import type { FinishedAttempt } from '../../src/scheduler/engine/record-batch.ts'
+import type { FinishedAttempt } from '../../src/scheduler/engine/index.ts'
 import { startTestScheduler, type TestScheduler } from '../helpers/scheduler.ts'
 
 let scheduler: TestScheduler

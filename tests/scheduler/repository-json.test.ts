@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { toPostgresJson } from '../../src/scheduler/repository/job-engine.ts'
+import { toPostgresJson } from '../../src/scheduler/repository/outcomes.ts'
 
 describe('toPostgresJson', () => {
   it('turns NUL characters into U+FFFD anywhere in the value', () => {

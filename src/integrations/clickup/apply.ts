@@ -1,6 +1,6 @@
 /** Applying a task's state to the rules: create, move or cancel the one job per (rule, task). */
 import { type Queryable, withTransaction } from '../../db/pool.ts'
-import { findJob, type JobRecord } from '../../scheduler/repository/jobs.ts'
+import type { JobRecord } from '../../scheduler/service/index.ts'
 import { JOB_STATUS } from '../../scheduler/states.ts'
 import { recordEventOutcome } from './activity.ts'
 import type { ClickUpTask } from './client.ts'
@@ -119,7 +119,7 @@ async function applyRule(
   if (version !== null && stored?.taskUpdatedMs != null && version < stored.taskUpdatedMs) {
     return 'ignored'
   }
-  const job = stored?.jobId ? await findJob(svc.pool, stored.jobId) : null
+  const job = stored?.jobId ? await svc.scheduler.findJobRecord(stored.jobId) : null
   const link = stored ?? newLink(rule.id, taskId)
   const save = (patch: Partial<repo.LinkRecord>) =>
     repo.saveLink(tx, { ...link, lastEventAt: ctx.eventAt, taskUpdatedMs: version, ...patch })

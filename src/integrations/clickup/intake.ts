@@ -5,10 +5,10 @@
  * and answered 200.
  */
 import { createHash } from 'node:crypto'
+import { bossDb } from '../../db/boss-db.ts'
 import { withTransaction } from '../../db/pool.ts'
 import { toStorableText } from '../../db/storable-text.ts'
 import { ProblemError } from '../../http/problem-error.ts'
-import { bossDb } from '../../scheduler/engine/boss.ts'
 import type { ClickUpContext } from './context.ts'
 import { type Delivery, readDelivery } from './delivery.ts'
 import * as inbox from './inbox-repository.ts'

@@ -4,8 +4,7 @@
  * finished jobs are written back to the task; a reconciliation pass fixes drift.
  */
 import type { Queryable } from '../../db/pool.ts'
-import type { FinishedAttempt } from '../../scheduler/engine/record-batch.ts'
-import type { AbandonedAttempt } from '../../scheduler/repository/executions.ts'
+import type { AbandonedAttempt, FinishedAttempt } from '../../scheduler/engine/index.ts'
 import { lastReconciliation, recentEvents, runReconciliation } from './activity.ts'
 import { createClickUpClient } from './client.ts'
 import type { ClickUpContext, ClickUpServiceDeps } from './context.ts'

@@ -1,10 +1,12 @@
 /** Write-back: a ClickUp job's final outcome becomes a comment (and maybe a status) on its task. */
+import { bossDb } from '../../db/boss-db.ts'
 import type { Queryable } from '../../db/pool.ts'
-import { bossDb } from '../../scheduler/engine/boss.ts'
-import { type FinishedAttempt, isFinalAttempt } from '../../scheduler/engine/record-batch.ts'
-import { ABANDONED_MESSAGE, type AbandonedAttempt } from '../../scheduler/repository/executions.ts'
-import { findJob } from '../../scheduler/repository/jobs.ts'
-import { ERROR_CLASS } from '../../scheduler/states.ts'
+import {
+  type AbandonedAttempt,
+  type FinishedAttempt,
+  isFinalAttempt,
+} from '../../scheduler/engine/index.ts'
+import { ABANDONED_MESSAGE, ERROR_CLASS } from '../../scheduler/states.ts'
 import { ClickUpError } from './client.ts'
 import { ACTOR, type ClickUpContext } from './context.ts'
 import {
@@ -120,7 +122,7 @@ async function postComment(svc: ClickUpContext, data: TaskComment) {
 async function writeBackOutcome(svc: ClickUpContext, data: OutcomeWriteback) {
   const link = await repo.findLinkByJob(svc.pool, data.job_id)
   const rule = link ? await repo.findRule(svc.pool, link.ruleId) : null
-  const job = await findJob(svc.pool, data.job_id)
+  const job = await svc.scheduler.findJobRecord(data.job_id)
   if (!link || !rule || !job) return
   const task = await svc.client.getTask(link.taskId)
   if (!task) return

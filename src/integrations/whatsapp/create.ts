@@ -52,8 +52,3 @@ export function createWhatsAppFromConfig(
     },
   })
 }
-
-/** Default attempt timeout of a WhatsApp job: one request plus up to half of it waiting for a slot. */
-export function defaultWhatsAppTimeoutSeconds(config: WhatsAppConfig): number {
-  return config.timeoutSeconds * 2
-}

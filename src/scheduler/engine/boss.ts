@@ -1,7 +1,6 @@
 /** pg-boss wiring: one instance per process, one queue per action kind, and deterministic occurrence ids. */
 import { createHash } from 'node:crypto'
 import { PgBoss } from 'pg-boss'
-import type { Queryable } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
 
 export const BOSS_SCHEMA = 'pgboss'
@@ -35,11 +34,6 @@ export interface BossOptions {
   logger: Logger
   /** How often pg-boss looks for expired attempts (seconds, >= 1). */
   superviseIntervalSeconds: number
-}
-
-/** A pg-boss adapter over one of our clients, so its statements join our transaction. */
-export function bossDb(db: Queryable) {
-  return { executeSql: (text: string, values?: unknown[]) => db.query(text, values) }
 }
 
 export function createBoss({

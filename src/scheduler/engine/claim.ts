@@ -2,16 +2,35 @@
  * Claiming a batch of due occurrences, in the same transaction as pg-boss's fetch: read the jobs,
  * drop stale or unwanted occurrences, open an execution row per attempt and advance the jobs (only
  * if their generation is still the one read) and, for the pending occurrence of a recurring job,
- * plan the next one. A crash before commit leaves nothing claimed.
+ * plan the next one.
+ *
+ * Invariants:
+ *  C1. All or nothing: everything here joins the fetch's transaction, so a crash or a rollback before
+ *      commit leaves every fetched occurrence unclaimed for pg-boss to hand out again.
+ *  C2. One execution row per attempt: its id derives from (pg-boss id, attempt) and a repeated
+ *      insert is skipped (executionIdFor, writeClaims).
+ *  C3. A job is advanced only at the generation the claim read; if any changed in between, the
+ *      whole claim rolls back (ClaimConflictError) and the dispatcher claims again.
+ *  C4. Only a job's pending occurrence, on its first attempt, plans the next one: the chain of a
+ *      recurring job never breaks or forks.
+ *  C5. An occurrence whose attempt already succeeded is never run again.
+ *  C6. Job rows are locked in id order (writeClaims), so two claims sharing jobs (a retry in one,
+ *      the pending occurrence in the other) never lock them crosswise.
  */
 import type { Job, PgBoss } from 'pg-boss'
+import { bossDb } from '../../db/boss-db.ts'
 import type { Queryable } from '../../db/pool.ts'
-import { abandonRunningAttempts, findSucceededOccurrences } from '../repository/executions.ts'
-import { type ClaimUpdate, writeClaims } from '../repository/job-engine.ts'
-import { type EngineJob, findJobsForClaim } from '../repository/jobs.ts'
+import {
+  abandonRunningAttempts,
+  type ClaimUpdate,
+  type EngineJob,
+  findJobsForClaim,
+  findSucceededOccurrences,
+  writeClaims,
+} from '../repository/claims.ts'
 import { JOB_STATUS } from '../states.ts'
 import { nextOccurrence } from '../timing/index.ts'
-import { bossDb, executionIdFor, type OccurrenceData } from './boss.ts'
+import { executionIdFor, type OccurrenceData } from './boss.ts'
 import {
   type DeliverySettings,
   enqueueOccurrences,
@@ -43,10 +62,17 @@ export class ClaimConflictError extends Error {
   }
 }
 
+/** An occurrence the claim completed without running it, and why. */
+export interface SkippedOccurrence {
+  bossJobId: string
+  jobId: string
+  reason: string
+}
+
 export interface ClaimResult {
   claimed: ClaimedAttempt[]
   /** Occurrences completed without running (stale generation, cancelled or paused job, already done). */
-  skipped: number
+  skipped: SkippedOccurrence[]
 }
 
 /** Why an occurrence does not run; null when it should. */
@@ -71,21 +97,23 @@ export async function claimOccurrences(
   fetched: readonly Job<OccurrenceData>[],
   now: Date,
   settings: DeliverySettings,
+  /** The claiming process: its lease vouches for the attempts it opens (lease.ts). */
+  processId: string,
 ): Promise<ClaimResult> {
-  if (fetched.length === 0) return { claimed: [], skipped: 0 }
+  if (fetched.length === 0) return { claimed: [], skipped: [] }
   const jobs = new Map(
     (await findJobsForClaim(tx, [...new Set(fetched.map((f) => f.data.job_id))])).map((j) => [
       j.id,
       j,
     ]),
   )
-  // Only a redelivered occurrence (pg-boss retry or expiry) can have run before; first deliveries,
-  // the usual case, skip the lookup.
+  // C5: only a redelivered occurrence (pg-boss retry or expiry) can have run before; first
+  // deliveries, the usual case, skip the lookup.
   const redelivered = fetched.filter((f) => f.retryCount > 0).map((f) => f.id)
   const succeeded = await findSucceededOccurrences(tx, redelivered)
 
   const claimed: ClaimedAttempt[] = []
-  const skippedIds: string[] = []
+  const skipped: SkippedOccurrence[] = []
   const retriedIds: string[] = []
   const next: PlannedOccurrence[] = []
   const updates = new Map<string, ClaimUpdate>()
@@ -93,13 +121,15 @@ export async function claimOccurrences(
   for (const bossJob of fetched) {
     const data = bossJob.data
     const job = jobs.get(data.job_id)
-    if (skipReason(job, data, succeeded.has(bossJob.id)) !== null || !job) {
-      skippedIds.push(bossJob.id)
+    const reason = skipReason(job, data, succeeded.has(bossJob.id))
+    if (reason !== null || !job) {
+      skipped.push({ bossJobId: bossJob.id, jobId: data.job_id, reason: reason ?? 'job deleted' })
       continue
     }
     const dueAt = new Date(data.due_at)
+    // A replay continues its run's numbering (retryExecution: one more than the last attempt).
     const attempt = bossJob.retryCount + 1 + (data.previous_attempts ?? 0)
-    const executionId = executionIdFor(bossJob.id, attempt)
+    const executionId = executionIdFor(bossJob.id, attempt) // C2
     if (attempt > 1) retriedIds.push(bossJob.id)
     const update = updates.get(job.id) ?? {
       id: job.id,
@@ -111,7 +141,7 @@ export async function claimOccurrences(
     }
     update.lastExecutionId = executionId
     if (attempt === 1 && !data.deferred) update.runIncrement += 1
-    // Only the pending occurrence chains the next one, and only on its first attempt.
+    // C4: only the pending occurrence chains the next one, and only on its first attempt.
     const isPending =
       !data.manual &&
       !data.deferred &&
@@ -149,12 +179,7 @@ export async function claimOccurrences(
     })
   }
 
-  await abandonRunningAttempts(
-    tx,
-    retriedIds,
-    now,
-    'The process running this attempt stopped before it finished; it was retried.',
-  )
+  await abandonRunningAttempts(tx, retriedIds, now)
   const changed = await writeClaims(
     tx,
     claimed.map((c) => ({
@@ -168,10 +193,13 @@ export async function claimOccurrences(
     })),
     [...updates.values()],
     now,
+    processId,
   )
-  if (changed.length > 0) throw new ClaimConflictError(changed)
+  if (changed.length > 0) throw new ClaimConflictError(changed) // C3
   if (next.length > 0) await enqueueOccurrences(boss, tx, next, settings)
-  if (skippedIds.length > 0)
-    await boss.complete(queue, skippedIds, { skipped: true }, { db: bossDb(tx) })
-  return { claimed, skipped: skippedIds.length }
+  if (skipped.length > 0) {
+    const ids = skipped.map((s) => s.bossJobId)
+    await boss.complete(queue, ids, { skipped: true }, { db: bossDb(tx) })
+  }
+  return { claimed, skipped }
 }

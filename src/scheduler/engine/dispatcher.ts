@@ -1,21 +1,38 @@
 /**
- * The dispatch loop: claims due occurrences from pg-boss and runs them. pg-boss polling alone is
- * 0.25–0.5 s late (../shared/reference/pg-boss.md §7), so besides a backstop poll the loop sets a
- * timer for the exact due time of the next pending occurrence; that is what keeps lateness in ms.
+ * The dispatch loop: claims due occurrences from pg-boss and hands them to the attempts in flight
+ * (in-flight.ts), which run them and pass each outcome to the record queue (record-queue.ts).
+ *
+ * States. The loop is idle until `start`, running until `stop`, then stopping: it claims nothing
+ * more, waits for the attempts in flight and their records, and is stopped. While running, a pass
+ * claims from every queue while the admission rule (admission.ts) lets it, then sets the wake-up
+ * timer (wake-timer.ts); the timer, a finished attempt, a recorded retry or a newly planned job
+ * starts the next pass.
+ *
+ * Invariants (the slot invariants F1–F4 are in in-flight.ts):
+ *  D1. At most one pass runs at a time: a wake during a pass makes it go round again instead.
+ *  D2. Every pass ends with a wake-up set no later than one poll interval away (the backstop),
+ *      whether it succeeded or not, until stop.
+ *  D3. A claim smaller than the admission rule's minimum is made only when no room is coming, so
+ *      slow attempts holding most slots never delay a due occurrence for long.
+ *  D4. No claim starts once stop() has begun; stop() returns after the pass in progress, then the
+ *      attempts in flight (F4).
  */
 import type { Job, PgBoss } from 'pg-boss'
+import { bossDb } from '../../db/boss-db.ts'
+import { PG_ERROR, pgErrorCode } from '../../db/pg-errors.ts'
 import type { Pool } from '../../db/pool.ts'
 import { withTransaction } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
 import type { Clock } from '../../time/clock.ts'
-import type { ExecutionOutcome } from '../repository/executions.ts'
-import { bossDb, type OccurrenceData } from './boss.ts'
-import { findNextStart } from './boss-backlog.ts'
+import { createAdmissionRule } from './admission.ts'
+import type { OccurrenceData } from './boss.ts'
 import { ClaimConflictError, type ClaimedAttempt, claimOccurrences } from './claim.ts'
-import { type DeliverySettings, earliestRetryDelayMs } from './occurrences.ts'
-import { createOutcomeRecorder } from './outcome-recorder.ts'
-import { isFinalAttempt, type RecordingHook } from './record-batch.ts'
-import { createShutdownNotice, type RunAttemptDeps, runAttempt } from './run-attempt.ts'
+import type { EngineHooks } from './hooks.ts'
+import { createInFlight } from './in-flight.ts'
+import type { DeliverySettings } from './occurrences.ts'
+import { createRecordQueue } from './record-queue.ts'
+import type { RunAttemptDeps } from './run-attempt.ts'
+import { createWakeTimer, earliestPlannedRerun } from './wake-timer.ts'
 
 export interface DispatchSettings {
   /**
@@ -29,8 +46,6 @@ export interface DispatchSettings {
   claimConcurrency: number
   /** Attempts running at once in this process. */
   maxInFlight: number
-  /** How long to keep retrying to record an outcome while the database is unreachable. */
-  recordRetryMs: number
   /** Finished attempts recorded per transaction, and such transactions at once. */
   recordBatchSize: number
   recordConcurrency: number
@@ -51,51 +66,26 @@ export interface DispatcherDeps {
   settings: DispatchSettings
   delivery: DeliverySettings
   runner: Omit<RunAttemptDeps, 'shutdown'>
-  onClaimed?: (attempt: ClaimedAttempt) => void
-  /** Inside every recording transaction, e.g. to queue follow-up work atomically with the record. */
-  onRecording?: RecordingHook
-  /** After the attempt's outcome is committed; for what may be lost in a crash (metrics). */
-  onFinished?: (attempt: ClaimedAttempt, outcome: ExecutionOutcome) => void
+  /** Read when each point is reached, so hooks registered after construction apply. */
+  hooks: Readonly<EngineHooks>
+  /** This process's lease: the claim stamps its id on every attempt it opens. */
+  processId: string
 }
 
 export interface Dispatcher {
   start(): void
   /** Wake at `at` (or now) if that is sooner than the current timer; e.g. after a job is created. */
   wake(at?: Date): void
-  /** Stops claiming, waits for running attempts up to `graceMs`, then aborts and records the rest. */
-  stop(graceMs: number): Promise<void>
+  /**
+   * Stops claiming, waits for running attempts up to `graceMs`, then aborts and records the rest
+   * (trying for up to `graceMs` more). Resolves with how many outcomes were left unrecorded.
+   */
+  stop(graceMs: number): Promise<number>
   inFlight(): number
   /** When the loop last completed a pass; readiness fails when it stalls. */
   lastPassAt(): Date | null
 }
 
-/** Timers fire a little early or late; aiming slightly after the due time avoids an empty fetch. */
-const TIMER_SLACK_MS = 2
-/** Attempts started per event-loop turn when a claimed batch is launched. */
-const LAUNCH_SLICE = 25
-/**
- * While attempts are running, a claim waits until it can take at least this share of a batch (or of
- * maxInFlight, if smaller). Every claim costs a transaction whatever its size, and a slot frees with
- * every finished attempt: claiming at the first free slot would claim one at a time.
- */
-const MIN_CLAIM_SHARE = 0.6
-/**
- * ...but only while room is coming: an attempt finished or a batch was claimed since the loop last
- * looked, or within this time. When the running attempts are slow (long webhook calls holding most
- * slots), a due occurrence must not wait for them. A fresh claim counts because its attempts are
- * about to run and finish, and "since the loop last looked" because on a starved machine the loop
- * can run well after the finish that woke it: counting finishes in the last 100 ms alone claimed
- * 5 slots beside every fresh batch of 40, or one slot at a time, there. (A fixed 50 ms cap after
- * each claim instead cost ×0.89 in paired drains: under load the room often took longer to grow.)
- */
-const ROOM_QUIET_MS = 100
-
-function minimumClaim(settings: DispatchSettings): number {
-  return Math.max(
-    1,
-    Math.floor(MIN_CLAIM_SHARE * Math.min(settings.batchSize, settings.maxInFlight)),
-  )
-}
 /**
  * Claims rolled back because a job changed mid-claim (or two claims deadlocked) are retried at once
  * this many times before the pass gives up until the next poll. Each retry reads the jobs afresh,
@@ -105,75 +95,53 @@ const CLAIM_ATTEMPTS = 3
 
 /** A claim that lost a race and can simply run again. */
 function isClaimRace(err: unknown): boolean {
-  return err instanceof ClaimConflictError || (err as { code?: string }).code === '40P01'
+  return err instanceof ClaimConflictError || pgErrorCode(err) === PG_ERROR.deadlockDetected
 }
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
-  const { settings, logger } = deps
-  const shutdown = createShutdownNotice()
-  const runner: RunAttemptDeps = { ...deps.runner, shutdown: shutdown.notice }
-  /** Attempts whose action is running: what maxInFlight limits. */
-  const running = new Set<Promise<void>>()
-  /** Finished attempts whose outcome is not committed yet. */
-  const recording = new Set<Promise<void>>()
-  /** Claimed batches still being launched (their attempts hold reserved slots until they run). */
-  const launching = new Set<Promise<void>>()
-  const minClaim = minimumClaim(settings)
-  /** When an attempt last finished or a batch was claimed (clock ms): room is coming after either. */
-  let lastProgressAt = Number.NEGATIVE_INFINITY
-  /** Whether one did since a saturated claim loop last looked. */
-  let progressSinceLook = false
-  let timer: NodeJS.Timeout | undefined
-  let timerAt = Number.POSITIVE_INFINITY
+  const { settings, logger, hooks } = deps
   let passing: Promise<void> | undefined
   let passAgain = false
   let stopping = false
-  let started = false
   let lastPass: Date | null = null
-  const recorder = createOutcomeRecorder({
+  const admission = createAdmissionRule(settings, deps.clock)
+  const timer = createWakeTimer({
+    clock: deps.clock,
+    db: deps.claimPool,
+    queues: deps.queues,
+    pollIntervalMs: settings.pollIntervalMs,
+    onWake: () => void pass(),
+  })
+  const recorder = createRecordQueue({
     pool: deps.pool,
     boss: deps.boss,
     delivery: deps.delivery,
     logger,
     batchSize: settings.recordBatchSize,
     concurrency: settings.recordConcurrency,
-    retryForMs: settings.recordRetryMs,
-    inTransaction: deps.onRecording,
-    // A retry or deferred re-run was just planned. Wake no later than its earliest possible start
-    // (pg-boss adds jitter to a retry): that pass sets the timer for the exact time pg-boss chose,
-    // instead of leaving it to a poll. One due after the next poll anyway changes nothing.
+    inTransaction: (tx, finished) => hooks.onRecording?.(tx, finished) ?? Promise.resolve(),
+    // A retry or deferred re-run was just planned: wake no later than its earliest possible start.
     onCommitted(batch) {
-      let earliest = Number.POSITIVE_INFINITY
-      for (const { attempt, outcome } of batch) {
-        if (isFinalAttempt(attempt, outcome)) continue
-        const at =
-          outcome.deferUntil?.getTime() ??
-          outcome.finishedAt.getTime() + earliestRetryDelayMs(attempt.attempt, deps.delivery)
-        earliest = Math.min(earliest, at)
-      }
-      if (earliest !== Number.POSITIVE_INFINITY) wake(new Date(earliest))
+      const at = earliestPlannedRerun(batch, deps.delivery)
+      if (at) timer.wake(at)
     },
   })
-
-  function wake(at?: Date) {
-    if (stopping || !started) return
-    const target = Math.max(deps.clock.now().getTime(), at ? at.getTime() + TIMER_SLACK_MS : 0)
-    if (target >= timerAt) return
-    clearTimeout(timer)
-    timerAt = target
-    timer = setTimeout(onTimer, Math.max(0, target - deps.clock.now().getTime()))
-  }
-
-  function onTimer() {
-    timer = undefined
-    timerAt = Number.POSITIVE_INFINITY
-    void pass()
-  }
+  const inFlight = createInFlight({
+    runner: deps.runner,
+    recorder,
+    logger,
+    hooks,
+    onSlotFreed() {
+      admission.noteProgress()
+      // A slot opened: more may be waiting if the last batch was full.
+      if (!stopping) timer.wake()
+    },
+  })
 
   /** One pass: claim from every queue while there is room, then set the next wake-up. Never throws. */
   function pass(): Promise<void> {
     if (passing) {
-      passAgain = true
+      passAgain = true // D1
       return passing
     }
     passing = (async () => {
@@ -188,7 +156,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           }
         } while (passAgain && !stopping)
         lastPass = deps.clock.now()
-        await planNextWake(fetchedFrom)
+        await timer.planNextWake(fetchedFrom)
       } catch (err) {
         logger.warn(
           { err: { message: (err as Error).message } },
@@ -196,19 +164,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         )
       } finally {
         passing = undefined
-        if (!stopping) wake(new Date(deps.clock.now().getTime() + settings.pollIntervalMs))
+        // D2: the backstop poll.
+        timer.wake(new Date(deps.clock.now().getTime() + settings.pollIntervalMs))
       }
     })()
     return passing
   }
-
-  function noteProgress() {
-    lastProgressAt = deps.clock.now().getTime()
-    progressSinceLook = true
-  }
-
-  /** Slots promised to claims in progress, so parallel claimers never overshoot maxInFlight. */
-  let reserved = 0
 
   /**
    * Claims from `queue` with up to claimConcurrency transactions at once: each claim spends most of its
@@ -217,8 +178,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    */
   async function drainQueue(queue: string) {
     // Every claimer settles before the pass ends (stop() waits for the pass and then for the
-    // launches it started, so no attempt starts after that); then the first failure, if any, is
-    // reported.
+    // launches it started, so no attempt starts after that); then the first failure is reported.
     const loops = await Promise.allSettled(
       Array.from({ length: settings.claimConcurrency }, () => claimLoop(queue)),
     )
@@ -228,20 +188,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function claimLoop(queue: string) {
     for (;;) {
-      const room = Math.min(settings.batchSize, settings.maxInFlight - running.size - reserved)
-      if (room <= 0 || stopping) return
-      // Saturated: the next finished attempts wake the loop until a worthwhile batch fits, unless
-      // they come too slowly; the timer looks again should they stop coming.
-      if (room < minClaim && running.size + reserved > 0) {
-        const now = deps.clock.now().getTime()
-        const roomComing = progressSinceLook || now - lastProgressAt <= ROOM_QUIET_MS
-        progressSinceLook = false
-        if (roomComing) {
-          wake(new Date(now + ROOM_QUIET_MS))
-          return
-        }
+      if (stopping) return // D4
+      const admitted = admission.decide(inFlight.busy())
+      if (admitted.kind === 'full') return
+      if (admitted.kind === 'wait') {
+        // D3: finishing attempts wake the loop; the timer looks again should they stop coming.
+        timer.wake(admitted.recheckAt)
+        return
       }
-      reserved += room
+      const room = admitted.size
+      inFlight.reserve(room) // F1: before the claim starts
       let claimed: ClaimedAttempt[] = []
       let fetchedCount = 0
       for (let attempt = 1; ; attempt++) {
@@ -256,37 +212,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             )
             continue
           }
-          reserved -= room
+          inFlight.release(room)
           throw err
         }
       }
       // Unused slots go back now; each claimed attempt keeps its slot reserved until it is running.
-      reserved -= room - claimed.length
-      if (claimed.length > 0) noteProgress()
-      // Not awaited: the next claim overlaps this batch's launch. Waiting for it (launching 500
-      // takes ~100 ms under load, interleaved with the responses coming in) left the next claim to
+      inFlight.release(room - claimed.length)
+      if (claimed.length > 0) admission.noteProgress()
+      // Not awaited: the next claim overlaps this batch's launch. Waiting for it (launching hundreds
+      // takes a while under load, interleaved with the responses coming in) left the next claim to
       // start when nearly everything in flight had finished, so the actions ran dry for the claim's
-      // whole round trip, every batch (bench/investigate.ts, PROJECT_INFO.md → Performance).
-      const launched = launchAll(claimed)
-      launching.add(launched)
-      void launched.finally(() => launching.delete(launched))
+      // whole round trip, every batch.
+      inFlight.launch(claimed)
       // A short batch means the queue has nothing more due right now.
       if (fetchedCount < room) return
-    }
-  }
-
-  /**
-   * Starts a claimed batch in slices: starting hundreds of requests in one go held the event loop for
-   * tens of ms, and every database round trip of the claimers and the recorder waited behind it.
-   * Never rejects, and launches everything even during shutdown: the claim is committed.
-   */
-  async function launchAll(claimed: readonly ClaimedAttempt[]) {
-    for (let i = 0; i < claimed.length; i += LAUNCH_SLICE) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve))
-      for (const attempt of claimed.slice(i, i + LAUNCH_SLICE)) {
-        reserved -= 1
-        launch(attempt)
-      }
     }
   }
 
@@ -300,84 +239,38 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       // Read after the fetch: pg-boss released these at the database's now, so a clock read before
       // it could record started_at (and lateness) a few ms before the due time.
       const now = deps.clock.now()
-      const result = await claimOccurrences(deps.boss, tx, queue, fetched, now, deps.delivery)
+      const result = await claimOccurrences(
+        deps.boss,
+        tx,
+        queue,
+        fetched,
+        now,
+        deps.delivery,
+        deps.processId,
+      )
+      for (const skipped of result.skipped) {
+        logger.debug(
+          { job_id: skipped.jobId, boss_job_id: skipped.bossJobId, reason: skipped.reason },
+          'occurrence skipped',
+        )
+      }
       return { claimed: result.claimed, fetchedCount: fetched.length }
-    })
-  }
-
-  /**
-   * Sets the timer for the earliest pending occurrence due after this pass began fetching: one that
-   * fell due while the pass was running was not fetched, so it wakes the loop at once. Occurrences
-   * due before that were fetched (or wait for a free slot, which wakes the loop too), so an old
-   * unclaimable one cannot spin the loop.
-   */
-  async function planNextWake(fetchedFrom: Date) {
-    const horizon = new Date(deps.clock.now().getTime() + settings.pollIntervalMs)
-    const earliest = await findNextStart(deps.claimPool, deps.queues, fetchedFrom, horizon)
-    if (earliest) wake(earliest)
-  }
-
-  /** Runs a hook (metrics, ClickUp write-back); a throwing hook must not stop an attempt. */
-  function runHook(name: string, hook: () => void) {
-    try {
-      hook()
-    } catch (err) {
-      logger.error({ err: { message: (err as Error).message }, hook: name }, 'engine hook failed')
-    }
-  }
-
-  /** Starts a claimed attempt; never throws (the claim is committed, so the attempt must run). */
-  function launch(attempt: ClaimedAttempt) {
-    runHook('onClaimed', () => deps.onClaimed?.(attempt))
-    const work = (async () => {
-      const outcome = await runAttempt(runner, attempt)
-      // The slot frees as soon as the action is done; waiting for the batch to commit as well
-      // capped throughput at maxInFlight / (call + record latency) under load.
-      const recorded = recorder
-        .record({ attempt, outcome })
-        .then(() => runHook('onFinished', () => deps.onFinished?.(attempt, outcome)))
-      recording.add(recorded)
-      void recorded.finally(() => recording.delete(recorded))
-    })()
-    running.add(work)
-    void work.finally(() => {
-      running.delete(work)
-      noteProgress()
-      // A slot opened: more may be waiting if the last batch was full.
-      if (!stopping) wake()
     })
   }
 
   return {
     start() {
-      if (started) return
-      started = true
-      wake()
+      if (!stopping) timer.start()
     },
-    wake,
+    wake: (at) => timer.wake(at),
     async stop(graceMs) {
-      if (stopping) return
+      if (stopping) return 0
       stopping = true
-      clearTimeout(timer)
+      timer.stop()
       await passing
-      // Every claimed attempt is started before the wait for running ones begins.
-      await Promise.all([...launching])
-      const all = Promise.allSettled([...running])
-      const graceOver = new Promise<'grace'>((resolve) =>
-        setTimeout(resolve, graceMs, 'grace').unref(),
-      )
-      if ((await Promise.race([all, graceOver])) === 'grace') {
-        logger.warn(
-          { in_flight: running.size },
-          'attempts still running at shutdown; aborting them',
-        )
-        shutdown.abort()
-        await all
-      }
-      // Nothing is left half-recorded: every finished attempt's outcome is committed (or given up on).
-      await Promise.allSettled([...recording])
+      return inFlight.stop(graceMs)
     },
-    inFlight: () => running.size,
+    inFlight: () => inFlight.running(),
     lastPassAt: () => lastPass,
   }
 }

@@ -1,16 +1,19 @@
-/** The scheduling engine: pg-boss set up for our queues, the dispatch loop and the stale-attempt sweeper. */
-
+/**
+ * The scheduling engine: pg-boss set up for our queues, the dispatch loop and the stale-attempt
+ * sweeper. This file is the engine's public surface: the rest of the server imports from here.
+ */
 import { randomUUID } from 'node:crypto'
 import type { PgBoss } from 'pg-boss'
 import type { ActionRegistry } from '../../actions/registry.ts'
+import { bossDb } from '../../db/boss-db.ts'
 import type { Pool, Queryable } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
 import type { Clock } from '../../time/clock.ts'
-import type { ExecutionOutcome } from '../repository/executions.ts'
 import type { JobRecord } from '../repository/jobs.ts'
-import { bossDb, queueName, replayOccurrenceId } from './boss.ts'
-import type { ClaimedAttempt } from './claim.ts'
+import { queueName, replayOccurrenceId } from './boss.ts'
 import { createDispatcher, type DispatchSettings } from './dispatcher.ts'
+import type { EngineHooks } from './hooks.ts'
+import { createProcessLease } from './lease.ts'
 import {
   type DeliverySettings,
   enqueueOccurrences,
@@ -18,9 +21,14 @@ import {
   planScheduled,
   withdrawPendingOccurrence,
 } from './occurrences.ts'
-import type { RecordingHook } from './record-batch.ts'
-import { type AbandonHook, createSweeper } from './sweeper.ts'
+import { createSweeper } from './sweeper.ts'
 
+export type { AbandonedAttempt } from '../repository/outcomes.ts'
+export { createBoss, queueName } from './boss.ts'
+export { countDueNotStarted } from './boss-backlog.ts'
+export type { ClaimedAttempt } from './claim.ts'
+export type { AbandonHook, EngineHooks, FinishedAttempt, RecordingHook } from './hooks.ts'
+export { isFinalAttempt } from './record-transaction.ts'
 export type { DeliverySettings, DispatchSettings }
 
 export interface ReplayRequest {
@@ -36,6 +44,11 @@ export interface EngineSettings {
   delivery: DeliverySettings
   /** How often running attempts whose process died are closed (ms). */
   sweepIntervalMs: number
+  /**
+   * How long this process's lease lasts without renewal (ATTEMPT_EXPIRY_GRACE_SECONDS): once another
+   * process's lease has lapsed that long, its running attempts are closed and retried (lease.ts).
+   */
+  leasePeriodSeconds: number
   /** false: this instance only plans occurrences (API-only replica); another one runs them. */
   runWorkers: boolean
 }
@@ -49,15 +62,14 @@ export interface EngineDeps {
   clock: Clock
   logger: Logger
   settings: EngineSettings
-  onClaimed?: (attempt: ClaimedAttempt) => void
-  /** Inside every transaction that records outcomes (see RecordingHook). */
-  onRecording?: RecordingHook
-  onFinished?: (attempt: ClaimedAttempt, outcome: ExecutionOutcome) => void
-  /** Inside the sweep transaction that closes attempts whose process died (see AbandonHook). */
-  onAbandoned?: AbandonHook
 }
 
 export interface Engine {
+  /**
+   * Adds hooks (metrics, integrations). Before start() only, and each point takes one hook: the
+   * parts are built first, then wired together, so no part closes over one built after it.
+   */
+  registerHooks(hooks: EngineHooks): void
   start(): Promise<void>
   stop(graceMs: number): Promise<void>
   /** Enqueue the first (or replacement) scheduled occurrence inside the caller's transaction. */
@@ -78,6 +90,13 @@ export interface Engine {
 
 export function createEngine(deps: EngineDeps): Engine {
   const queues = deps.registry.kinds().map(queueName)
+  const hooks: EngineHooks = {}
+  const leasePeriodMs = deps.settings.leasePeriodSeconds * 1000
+  const lease = createProcessLease({
+    pool: deps.pool,
+    logger: deps.logger.child({ component: 'lease' }),
+    periodSeconds: deps.settings.leasePeriodSeconds,
+  })
   const dispatcher = createDispatcher({
     pool: deps.pool,
     claimPool: deps.claimPool,
@@ -88,18 +107,20 @@ export function createEngine(deps: EngineDeps): Engine {
     settings: deps.settings.dispatch,
     delivery: deps.settings.delivery,
     runner: { registry: deps.registry, clock: deps.clock, logger: deps.logger },
-    onClaimed: deps.onClaimed,
-    onRecording: deps.onRecording,
-    onFinished: deps.onFinished,
+    hooks,
+    processId: lease.processId,
   })
   const sweeper = createSweeper({
     pool: deps.pool,
+    boss: deps.boss,
     clock: deps.clock,
     logger: deps.logger.child({ component: 'sweeper' }),
     intervalMs: deps.settings.sweepIntervalMs,
-    // Past pg-boss expiry plus a few supervise passes, so a pending redelivery is never pre-empted.
-    graceMs: (deps.settings.delivery.expiryGraceSeconds + 180) * 1000,
-    onAbandoned: deps.onAbandoned,
+    lease,
+    leasePeriodMs,
+    // As before leases: past the old pg-boss expiry (timeout plus this grace) and a few passes more.
+    legacyGraceMs: leasePeriodMs + 180_000,
+    hooks,
   })
   let state: 'idle' | 'started' | 'stopped' = 'idle'
 
@@ -107,6 +128,14 @@ export function createEngine(deps: EngineDeps): Engine {
     enqueueOccurrences(deps.boss, tx, occurrences, deps.settings.delivery)
 
   return {
+    registerHooks(added) {
+      if (state !== 'idle') throw new Error('engine hooks must be registered before start()')
+      for (const [point, hook] of Object.entries(added) as [keyof EngineHooks, unknown][]) {
+        if (hook === undefined) continue
+        if (hooks[point]) throw new Error(`engine hook ${point} is already registered`)
+        Object.assign(hooks, { [point]: hook })
+      }
+    },
     async start() {
       if (state !== 'idle') return
       await deps.boss.start()
@@ -114,17 +143,21 @@ export function createEngine(deps: EngineDeps): Engine {
         // createQueue is idempotent; per-job options (retries, expiry) are set at insert.
         await deps.boss.createQueue(queue)
       }
-      state = 'started'
       if (deps.settings.runWorkers) {
+        await lease.start()
         dispatcher.start()
         sweeper.start()
       }
+      state = 'started'
     },
     async stop(graceMs) {
       if (state !== 'started') return
       state = 'stopped'
       await sweeper.stop()
-      await dispatcher.stop(graceMs)
+      const unrecorded = await dispatcher.stop(graceMs)
+      // With everything recorded nobody needs to wait for the lease to lapse; otherwise it must, so
+      // the attempts left are taken over only once this process is gone.
+      if (deps.settings.runWorkers) await lease.stop(unrecorded === 0)
       await deps.boss.stop({ graceful: false, close: true })
     },
     enqueueScheduled: (tx, job, dueAt) => enqueue(tx, [planScheduled(job, dueAt)]),

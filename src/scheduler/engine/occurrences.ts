@@ -1,15 +1,29 @@
-/** Puts occurrences into pg-boss (inside the caller's transaction) and withdraws a pending one. */
+/**
+ * Puts occurrences into pg-boss (inside the caller's transaction) and withdraws a pending one.
+ *
+ * Invariants:
+ *  O1. An occurrence is enqueued in the transaction that makes it due (a create, an update, the
+ *      claim of its predecessor): a rollback leaves neither.
+ *  O2. A scheduled occurrence's id derives from (job, generation, due time), so two replicas planning
+ *      the same one insert one row; manual runs get random ids and never chain.
+ */
 import type { PgBoss } from 'pg-boss'
+import { bossDb } from '../../db/boss-db.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { JobRecord } from '../repository/jobs.ts'
-import { bossDb, type OccurrenceData, occurrenceId, queueName } from './boss.ts'
+import { type OccurrenceData, occurrenceId, queueName } from './boss.ts'
+
+/**
+ * pg-boss's expiry of an active occurrence: its maximum (24 h). An attempt's process going away is
+ * detected by its lease (lease.ts, sweeper.ts); pg-boss cannot tell a dead process from one waiting
+ * out a database outage to record its outcome, so its expiry is only a backstop.
+ */
+export const EXPIRY_BACKSTOP_SECONDS = 24 * 3600
 
 export interface DeliverySettings {
   /** First retry delay in seconds; pg-boss doubles it per retry (with jitter). */
   retryDelaySeconds: number
   retryDelayMaxSeconds: number
-  /** Added to the attempt timeout to form pg-boss's expiry: time to record the result. */
-  expiryGraceSeconds: number
   /** How long a due occurrence may wait unstarted (server down) before pg-boss drops it. */
   retentionSeconds: number
 }
@@ -83,7 +97,7 @@ export async function enqueueOccurrences(
           retryDelay: settings.retryDelaySeconds,
           retryBackoff: true,
           retryDelayMax: settings.retryDelayMaxSeconds,
-          expireInSeconds: o.job.timeoutSeconds + settings.expiryGraceSeconds,
+          expireInSeconds: EXPIRY_BACKSTOP_SECONDS,
           retentionSeconds: settings.retentionSeconds,
         }
       }),

@@ -109,53 +109,6 @@ function internalError(errorMessage: string): ActionResult {
 const BACKSTOP_MARGIN_MS = 1_000
 
 /**
- * One action run: settles once, with the action's result or a failure if it outlives its timeout
- * (plus a margin) or shutdown gives up on it. A class with methods rather than closures: this runs
- * for every occurrence, and each named closure costs a function allocation (and, under tsx, a
- * `__name` property definition) per attempt.
- */
-class ActionRun {
-  readonly #resolve: (result: ActionResult) => void
-  readonly #stop: AbortController
-  #settled = false
-  #backstop: NodeJS.Timeout | undefined
-  #unsubscribe: (() => void) | undefined
-
-  constructor(resolve: (result: ActionResult) => void, stop: AbortController) {
-    this.#resolve = resolve
-    this.#stop = stop
-  }
-
-  watch(timeoutMs: number, shutdown: ShutdownNotice): void {
-    this.#backstop = setTimeout(onBackstop, timeoutMs + BACKSTOP_MARGIN_MS, this)
-    this.#unsubscribe = shutdown.onAbort(() => onShutdown(this))
-    if (shutdown.aborted) onShutdown(this)
-  }
-
-  settle(result: ActionResult): void {
-    if (this.#settled) return
-    this.#settled = true
-    clearTimeout(this.#backstop)
-    this.#unsubscribe?.()
-    this.#resolve(result)
-  }
-
-  abandon(errorClass: string, errorMessage: string): void {
-    if (this.#settled) return
-    this.#stop.abort()
-    this.settle({ ok: false, requestSummary: {}, errorClass, errorMessage })
-  }
-}
-
-function onBackstop(run: ActionRun): void {
-  run.abandon(ERROR_CLASS.timeout, 'The action did not finish within its timeout.')
-}
-
-function onShutdown(run: ActionRun): void {
-  run.abandon(ERROR_CLASS.shutdown, 'The server shut down before the action finished.')
-}
-
-/**
  * The action's result, or a failure if it outlives its timeout (plus a margin) or shutdown gives up on
  * it. Actions enforce timeoutMs themselves (and classify it); the backstop is for one that does not, so
  * a hung action can never hold its slot forever. One promise, one controller and one timer per
@@ -171,8 +124,29 @@ function runAction(deps: RunAttemptDeps, attempt: ClaimedAttempt): Promise<Actio
   const stop = new AbortController()
   const context = new AttemptContext(deps.logger, attempt, stop.signal, timeoutMs)
   return new Promise<ActionResult>((resolve) => {
-    const run = new ActionRun(resolve, stop)
-    run.watch(timeoutMs, deps.shutdown)
+    let settled = false
+    const settle = (result: ActionResult) => {
+      if (settled) return
+      settled = true
+      clearTimeout(backstop)
+      unsubscribe()
+      resolve(result)
+    }
+    const abandon = (errorClass: string, errorMessage: string) => {
+      if (settled) return
+      stop.abort()
+      settle({ ok: false, requestSummary: {}, errorClass, errorMessage })
+    }
+    const backstop = setTimeout(
+      () => abandon(ERROR_CLASS.timeout, 'The action did not finish within its timeout.'),
+      timeoutMs + BACKSTOP_MARGIN_MS,
+    )
+    const unsubscribe = deps.shutdown.onAbort(() =>
+      abandon(ERROR_CLASS.shutdown, 'The server shut down before the action finished.'),
+    )
+    if (deps.shutdown.aborted) {
+      abandon(ERROR_CLASS.shutdown, 'The server shut down before the action finished.')
+    }
     let execution: Promise<ActionResult>
     try {
       execution = action.execute(
@@ -183,11 +157,11 @@ function runAction(deps: RunAttemptDeps, attempt: ClaimedAttempt): Promise<Actio
       execution = Promise.reject(err)
     }
     execution.then(
-      (result) => run.settle(result),
+      (result) => settle(result),
       (err: unknown) => {
         // Actions report failures as results; a throw is a bug, recorded without internals.
         context.log.error({ err }, 'action threw')
-        run.settle(internalError('The action failed unexpectedly.'))
+        settle(internalError('The action failed unexpectedly.'))
       },
     )
   })

@@ -1,6 +1,6 @@
 /**
- * SQL for job_executions: one row per attempt, opened at claim time and finished when the attempt ends
- * (both written by the engine's combined statements in job-engine.ts), read here.
+ * Executions as the service reads them: one job_executions row per attempt, opened by a claim
+ * (claims.ts) and finished when the attempt's outcome is recorded or it is abandoned (outcomes.ts).
  */
 import type { ActionResult } from '../../actions/types.ts'
 import type { Queryable } from '../../db/pool.ts'
@@ -71,45 +71,6 @@ function mapExecutionRow(row: Record<string, any>): ExecutionRecord {
   }
 }
 
-/**
- * Every attempt of the occurrences whose pg-boss ids are $1: the first by primary key (its id is the
- * pg-boss id), the others, and rows from before migration 009, by the partial boss_job_id index.
- */
-const ATTEMPTS_OF_OCCURRENCES = `(id = any($1::uuid[]) or (boss_job_id = any($1::uuid[]) and id <> boss_job_id))`
-
-/**
- * Marks attempts of these occurrences still `running` as failed: their process stopped (crash, kill)
- * and pg-boss expired the claim. Returns how many rows it closed.
- */
-export async function abandonRunningAttempts(
-  db: Queryable,
-  bossJobIds: readonly string[],
-  now: Date,
-  message: string,
-): Promise<number> {
-  if (bossJobIds.length === 0) return 0
-  const result = await db.query(
-    `update job_executions set status = 'failed', finished_at = $2, error_class = 'abandoned', error_message = $3,
-       duration_ms = greatest(0, (extract(epoch from ($2::timestamptz - started_at)) * 1000)::int)
-     where ${ATTEMPTS_OF_OCCURRENCES} and status = 'running'`,
-    [bossJobIds, now, message],
-  )
-  return result.rowCount ?? 0
-}
-
-/** Boss job ids of occurrences that already succeeded (a redelivery of those must not run again). */
-export async function findSucceededOccurrences(
-  db: Queryable,
-  bossJobIds: readonly string[],
-): Promise<Set<string>> {
-  if (bossJobIds.length === 0) return new Set()
-  const result = await db.query<{ boss_job_id: string }>(
-    `select distinct boss_job_id from job_executions where ${ATTEMPTS_OF_OCCURRENCES} and status = 'succeeded'`,
-    [bossJobIds],
-  )
-  return new Set(result.rows.map((r) => r.boss_job_id))
-}
-
 export async function findExecution(db: Queryable, id: string): Promise<ExecutionRecord | null> {
   const result = await db.query('select * from job_executions where id = $1', [id])
   return result.rows[0] ? mapExecutionRow(result.rows[0]) : null
@@ -150,53 +111,4 @@ export async function listExecutions(
     values,
   )
   return result.rows.map(mapExecutionRow)
-}
-
-/** The error message of an attempt closed by the sweeper. */
-export const ABANDONED_MESSAGE = 'The process running this attempt stopped before it finished.'
-
-/** An attempt the sweeper closed because the process running it is gone. */
-export interface AbandonedAttempt {
-  id: string
-  jobId: string
-  attempt: number
-  /** It was the occurrence's last attempt (attempt ≥ the job's max_attempts). */
-  final: boolean
-  /** The job's source (`api`, `clickup`, …). */
-  source: string
-}
-
-/**
- * Running attempts that outlived their timeout by `graceMs`: the process that ran them is gone and
- * pg-boss will not redeliver (final attempt). Closes them as abandoned and returns them. Callback
- * attempts are not runs (their job's timeout and attempts do not apply): their worker closes them.
- */
-export async function sweepStaleAttempts(
-  db: Queryable,
-  now: Date,
-  graceMs: number,
-): Promise<AbandonedAttempt[]> {
-  const result = await db.query<{
-    id: string
-    job_id: string
-    attempt: number
-    final: boolean
-    source: string
-  }>(
-    `update job_executions x set status = 'failed', finished_at = $1, error_class = 'abandoned',
-       error_message = $3,
-       duration_ms = greatest(0, (extract(epoch from ($1::timestamptz - x.started_at)) * 1000)::int)
-     from scheduled_jobs j
-     where j.id = x.job_id and x.status = 'running' and x.reports_execution_id is null
-       and x.started_at < $1::timestamptz - make_interval(secs => j.timeout_seconds + $2::double precision / 1000)
-     returning x.id, x.job_id, x.attempt, x.attempt >= j.max_attempts as final, j.source`,
-    [now, graceMs, ABANDONED_MESSAGE],
-  )
-  return result.rows.map((r) => ({
-    id: r.id,
-    jobId: r.job_id,
-    attempt: r.attempt,
-    final: r.final,
-    source: r.source,
-  }))
 }

@@ -1,5 +1,8 @@
-/** All SQL for scheduled_jobs. Rows are mapped to camelCase records here and only here. */
-import { uuidList } from '../../db/batch-columns.ts'
+/**
+ * Job definitions in scheduled_jobs: create, read, update and the look-ups that make creates
+ * idempotent; rows are mapped to camelCase records here. What the engine writes to the same rows
+ * when it claims and settles occurrences is in claims.ts and outcomes.ts.
+ */
 import type { Queryable } from '../../db/pool.ts'
 import type { CallbackSecrets, CallbackSpec } from '../../outcomes/callback-input.ts'
 import type { JobStatus } from '../states.ts'
@@ -165,61 +168,6 @@ export async function findJob(
     [id],
   )
   return result.rows[0] ? mapJobRow(result.rows[0]) : null
-}
-
-/**
- * What the engine needs to claim and run an occurrence. The descriptive fields (name, tags, dates …)
- * are left out: this is read for every claimed occurrence, and parsing them cost more than the rest.
- */
-export type EngineJob = Pick<
-  JobRecord,
-  | 'id'
-  | 'status'
-  | 'actionKind'
-  | 'actionParams'
-  | 'actionSecrets'
-  | 'schedule'
-  | 'generation'
-  | 'nextRunAt'
-  | 'occurrencesPlanned'
-  | 'maxAttempts'
-  | 'timeoutSeconds'
-  | 'source'
-  | 'sourceRef'
->
-
-/**
- * Returns the given jobs as they are now (missing ids are simply absent), without locking them: the
- * claim's write (writeClaims) applies only to jobs still at the generation read here.
- */
-export async function findJobsForClaim(
-  db: Queryable,
-  ids: readonly string[],
-): Promise<EngineJob[]> {
-  const result = await db.query({
-    name: 'engine-read-jobs',
-    text: `select id, status, action_kind, action_params, action_secrets, schedule, generation, next_run_at,
-       occurrences_planned, max_attempts, timeout_seconds, source, source_ref
-     from scheduled_jobs where id = any(string_to_array($1, ',')::uuid[])`,
-    values: [uuidList(ids)],
-  })
-  return result.rows.map(
-    (row: Row): EngineJob => ({
-      id: row.id,
-      status: row.status,
-      actionKind: row.action_kind,
-      actionParams: row.action_params,
-      actionSecrets: row.action_secrets,
-      schedule: row.schedule,
-      generation: row.generation,
-      nextRunAt: row.next_run_at,
-      occurrencesPlanned: row.occurrences_planned,
-      maxAttempts: row.max_attempts,
-      timeoutSeconds: row.timeout_seconds,
-      source: row.source,
-      sourceRef: row.source_ref,
-    }),
-  )
 }
 
 export async function findJobByDedupeKey(

@@ -14,8 +14,6 @@ export interface SchedulerSettings {
   maxAheadMs?: number
   /** Identical creates from the same API key within this window return the first job. */
   identicalRequestWindowMs: number
-  /** Per-action default attempt timeout when the caller gives none. */
-  defaultTimeoutSeconds: Record<string, number>
 }
 
 export interface ServiceContext {

@@ -85,7 +85,7 @@ export async function createJob(
       maxAttempts: isGiven(input.max_attempts) ? Number(input.max_attempts) : DEFAULT_MAX_ATTEMPTS,
       timeoutSeconds: isGiven(input.timeout_seconds)
         ? Number(input.timeout_seconds)
-        : (ctx.settings.defaultTimeoutSeconds[kind] ?? 30),
+        : action.defaultTimeoutSeconds,
       dedupeKey,
       contentHash: hash,
       createdBy: actor.name,

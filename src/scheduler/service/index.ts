@@ -6,10 +6,11 @@ import { createJob } from './create-job.ts'
 import { getJobDetail } from './job-detail.ts'
 import { listJobs } from './list-jobs.ts'
 import { getOverview } from './overview.ts'
-import { getExecution, getJob, listExecutions, previewSchedule } from './read.ts'
+import { findJobRecord, getExecution, getJob, listExecutions, previewSchedule } from './read.ts'
 import { retryExecution } from './retry-execution.ts'
 import { updateJob } from './update-job.ts'
 
+export type { JobRecord } from '../repository/jobs.ts'
 export type { Actor, SchedulerSettings, ServiceContext } from './context.ts'
 
 export function createSchedulerService(ctx: ServiceContext) {
@@ -28,6 +29,7 @@ export function createSchedulerService(ctx: ServiceContext) {
     cancelJob: (id: string, actor: Actor) => cancelJob(ctx, id, actor),
     runJobNow: (id: string, actor: Actor) => runJobNow(ctx, id, actor),
     getJob: (id: string) => getJob(ctx, id),
+    findJobRecord: (id: string) => findJobRecord(ctx, id),
     listJobs: (input: Parameters<typeof listJobs>[1]) => listJobs(ctx, input),
     listExecutions: (jobId: string, input: Parameters<typeof listExecutions>[2]) =>
       listExecutions(ctx, jobId, input),

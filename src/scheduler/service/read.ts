@@ -29,6 +29,14 @@ export async function getJob(ctx: ServiceContext, id: string): Promise<JobResult
   return jobResult(ctx, job, ctx.clock.now())
 }
 
+/**
+ * The stored job, or null when there is none: for integrations that keep job ids of their own
+ * (ClickUp's rule-task links) and need the record, not the agent's view of it.
+ */
+export function findJobRecord(ctx: ServiceContext, id: string): Promise<JobRecord | null> {
+  return findJob(ctx.pool, id)
+}
+
 /** 'No attempts yet; the next run is due …' or 'Newest first. The newest: …'. */
 function executionsSummary(
   job: JobRecord,

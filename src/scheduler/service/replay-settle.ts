@@ -1,6 +1,6 @@
 /** Engine hook for replays (retryExecution): a replay that succeeded completes the job it had failed. */
 import type { Queryable } from '../../db/pool.ts'
-import type { FinishedAttempt } from '../engine/record-batch.ts'
+import type { FinishedAttempt } from '../engine/index.ts'
 import { completeReplayedJobs } from '../repository/replays.ts'
 
 /** Inside the recording transaction: successful replays of scheduled occurrences. */

@@ -4,32 +4,30 @@
  * change is made first in another transaction and committed only once the claim is waiting for it.
  */
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import pg from 'pg'
+import { bossDb } from '../../../src/db/boss-db.ts'
 import { withTransaction } from '../../../src/db/pool.ts'
-import { bossDb, type OccurrenceData, queueName } from '../../../src/scheduler/engine/boss.ts'
+import { type OccurrenceData, queueName } from '../../../src/scheduler/engine/boss.ts'
 import { ClaimConflictError, claimOccurrences } from '../../../src/scheduler/engine/claim.ts'
 import type { DeliverySettings } from '../../../src/scheduler/engine/occurrences.ts'
-import { writeClaims } from '../../../src/scheduler/repository/job-engine.ts'
+import { writeClaims } from '../../../src/scheduler/repository/claims.ts'
+import { useEngineTest } from '../../helpers/engine-test.ts'
 import { sleep, waitUntil } from '../../helpers/engine-wait.ts'
 import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
-import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
 
 const DELIVERY: DeliverySettings = {
   retryDelaySeconds: 1,
   retryDelayMaxSeconds: 2,
-  expiryGraceSeconds: 60,
   retentionSeconds: 3_600,
 }
 
-let receiver: WebhookReceiver
+/** The claims this file runs itself stand for one process (no sweeper looks at them here). */
+const PROCESS_ID = randomUUID()
 
-before(async () => {
-  receiver = await startWebhookReceiver()
-})
-after(async () => {
-  await receiver.close()
-})
+// The schedulers are each describe's own; the file shares the receiver.
+const engine = useEngineTest('engine_claim_race', { withScheduler: false })
 
 /** Opens a transaction that bumps the job's generation (as update/pause/cancel do) and holds it. */
 async function holdGenerationBump(connectionString: string, jobId: string) {
@@ -64,7 +62,7 @@ async function waitForLockWait(scheduler: TestScheduler, count = 1) {
 async function createDueJob(scheduler: TestScheduler, name: string) {
   const created = await scheduler.runtime.service.createJob(
     'webhook',
-    { name, delay: '1s', url: `${receiver.url}/${name}` },
+    { name, delay: '1s', url: `${engine.receiver.url}/${name}` },
     { name: 'tests' },
   )
   return created.job.id
@@ -91,7 +89,7 @@ describe('a job changed while its occurrence is being claimed', () => {
     const claim = () =>
       withTransaction(scheduler.pool, async (tx) => {
         const fetched = await boss.fetch<OccurrenceData>(queue, { batchSize: 10, db: bossDb(tx) })
-        return claimOccurrences(boss, tx, queue, fetched, new Date(), DELIVERY)
+        return claimOccurrences(boss, tx, queue, fetched, new Date(), DELIVERY, PROCESS_ID)
       })
 
     const change = await holdGenerationBump(scheduler.database.connectionString, jobId)
@@ -127,8 +125,11 @@ describe('a job changed while its occurrence is being claimed', () => {
 
     const again = await claim()
     assert.equal(again.claimed.length, 0)
-    assert.equal(again.skipped, 1)
-    assert.equal(receiver.requests.filter((r) => r.path === '/race').length, 0)
+    assert.deepEqual(
+      again.skipped.map((s) => s.reason),
+      ['replaced by a newer schedule'],
+    )
+    assert.equal(engine.receiver.requests.filter((r) => r.path === '/race').length, 0)
   })
 
   it('locks job rows in id order, so two claims sharing jobs never deadlock', async () => {
@@ -164,9 +165,9 @@ describe('a job changed while its occurrence is being claimed', () => {
     try {
       await holder.query('select 1 from scheduled_jobs where id = $1 for update', [low])
       const now = new Date()
-      const claimA = writeClaims(a, [], [update(low), update(high)], now)
+      const claimA = writeClaims(a, [], [update(low), update(high)], now, PROCESS_ID)
       await waitForLockWait(scheduler, 1)
-      const claimB = writeClaims(b, [], [update(high), update(low)], now)
+      const claimB = writeClaims(b, [], [update(high), update(low)], now, PROCESS_ID)
       await waitForLockWait(scheduler, 2)
       await holder.query('commit')
       assert.deepEqual(await claimA, [])
@@ -215,7 +216,7 @@ describe('the dispatcher, when a claim loses such a race', () => {
       },
       5_000,
     )
-    assert.equal(receiver.requests.filter((r) => r.path === '/race-dispatch').length, 0)
+    assert.equal(engine.receiver.requests.filter((r) => r.path === '/race-dispatch').length, 0)
     const executions = await scheduler.pool.query(
       'select 1 from job_executions where job_id = $1',
       [jobId],

@@ -4,37 +4,24 @@
  * a running attempt is waited for, or aborted and recorded as shutdown when the grace runs out.
  */
 import assert from 'node:assert/strict'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import pg from 'pg'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts'
+import { useEngineTest } from '../../helpers/engine-test.ts'
 import { executionRows, header, waitUntil } from '../../helpers/engine-wait.ts'
-import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
+import type { TestScheduler } from '../../helpers/scheduler.ts'
 import { freePort, startServerProcess, waitForHttp } from '../../helpers/server-process.ts'
-import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
 
 const API_KEY = 'crash-test-key-0123456789'
 const actor = { name: 'tests' }
-/** pg-boss expiry = timeout_seconds + this grace; short so an abandoned attempt is retried quickly. */
+/** The lease period: short, so the attempt of a killed server is found and retried quickly. */
 const FAST_RECOVERY_ENV = { ATTEMPT_EXPIRY_GRACE_SECONDS: '1' }
 
-const cleanups: (() => Promise<unknown>)[] = []
-after(async () => {
-  // Every cleanup runs even if one fails, so no pool or process is left behind.
-  const errors: unknown[] = []
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((err) => errors.push(err))
-  if (errors.length > 0) throw new AggregateError(errors, 'cleanup failed')
-})
+// Each test starts its own engines (on its own database, or one a killed server used).
+const fixture = useEngineTest('engine_crash_recovery', { withScheduler: false })
 
-async function receiver(): Promise<WebhookReceiver> {
-  const started = await startWebhookReceiver()
-  cleanups.push(() => started.close())
-  return started
-}
-
-async function scheduler(label: string, database?: TestDatabase): Promise<TestScheduler> {
-  const started = await startTestScheduler(label, { env: FAST_RECOVERY_ENV, database })
-  cleanups.push(() => started.close())
-  return started
+function scheduler(label: string, database?: TestDatabase): Promise<TestScheduler> {
+  return fixture.startScheduler(label, { env: FAST_RECOVERY_ENV, database })
 }
 
 async function finishedRows(db: pg.Pool, jobId: string, count: number, timeoutMs = 10_000) {
@@ -51,8 +38,8 @@ async function finishedRows(db: pg.Pool, jobId: string, count: number, timeoutMs
 describe('engine crash recovery', () => {
   it('retries an attempt abandoned by a killed server as attempt 2 and records the first as abandoned', async () => {
     const database = await createTestDatabase('engine_crash')
-    cleanups.push(() => database.drop())
-    const target = await receiver()
+    fixture.onCleanup(() => database.drop())
+    const target = await fixture.startReceiver()
     // The first call hangs (the server is killed meanwhile); later ones answer at once.
     target.respond = (_req, index) => (index === 0 ? { status: 200, delayMs: 4_000 } : {})
 
@@ -68,7 +55,7 @@ describe('engine crash recovery', () => {
       SCHEDULER_POLL_INTERVAL_MS: '200',
       ...FAST_RECOVERY_ENV,
     })
-    cleanups.push(async () => {
+    fixture.onCleanup(async () => {
       if (server.child.exitCode === null && server.child.signalCode === null) {
         server.child.kill('SIGKILL')
         await server.exited
@@ -126,7 +113,7 @@ describe('engine crash recovery', () => {
 
   it('waits for a running attempt on engine stop(5000) and records it succeeded', async () => {
     const engine = await scheduler('engine_graceful')
-    const target = await receiver()
+    const target = await fixture.startReceiver()
     target.respond = () => ({ status: 200, delayMs: 1_500 })
     const { job } = await engine.runtime.service.createJob(
       'webhook',
@@ -149,7 +136,7 @@ describe('engine crash recovery', () => {
 
   it('aborts a running attempt when engine stop(200) runs out, records it as shutdown, and the next engine runs it again without using an attempt', async () => {
     const engine = await scheduler('engine_shutdown')
-    const target = await receiver()
+    const target = await fixture.startReceiver()
     target.respond = (_req, index) => (index === 0 ? { status: 200, delayMs: 3_000 } : {})
     const { job } = await engine.runtime.service.createJob(
       'webhook',

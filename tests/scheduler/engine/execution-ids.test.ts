@@ -12,8 +12,8 @@ import { executionIdFor } from '../../../src/scheduler/engine/boss.ts'
 import {
   abandonRunningAttempts,
   findSucceededOccurrences,
-} from '../../../src/scheduler/repository/executions.ts'
-import { writeClaims } from '../../../src/scheduler/repository/job-engine.ts'
+  writeClaims,
+} from '../../../src/scheduler/repository/claims.ts'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts'
 import { captureLogs } from '../../helpers/log-capture.ts'
 
@@ -92,12 +92,7 @@ describe('attempt look-ups of redelivered occurrences', () => {
     const legacyRow = await insertExecution(jobId, legacy, 1, 'running', randomUUID())
     const otherRow = await insertExecution(jobId, other, 1, 'running')
 
-    const closed = await abandonRunningAttempts(
-      pool,
-      [first, retried, legacy],
-      new Date(),
-      'stopped',
-    )
+    const closed = await abandonRunningAttempts(pool, [first, retried, legacy], new Date())
 
     assert.equal(closed, 3)
     assert.equal(await statusOf(firstRow), 'failed')
@@ -153,6 +148,7 @@ describe('attempt look-ups of redelivered occurrences', () => {
           },
         ],
         new Date(),
+        randomUUID(),
       )
     assert.deepEqual(await claim(), [])
     assert.deepEqual(await claim(), [])

@@ -3,24 +3,13 @@
  * retrying after the last one was claimed and finishes after it started (migration 008).
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
+import { useEngineTest } from '../../helpers/engine-test.ts'
 import { executionRows, header, waitUntil } from '../../helpers/engine-wait.ts'
-import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
-import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
 
-let scheduler: TestScheduler
-let receiver: WebhookReceiver
-
-before(async () => {
+const engine = useEngineTest('engine_final_status', {
   // Retries 2–4 s after a failure, so the first occurrence's retry lands while the second runs.
-  scheduler = await startTestScheduler('engine_final_status', {
-    env: { RETRY_DELAY_SECONDS: '2', RETRY_DELAY_MAX_SECONDS: '4' },
-  })
-  receiver = await startWebhookReceiver()
-})
-after(async () => {
-  await scheduler.close()
-  await receiver.close()
+  env: { RETRY_DELAY_SECONDS: '2', RETRY_DELAY_MAX_SECONDS: '4' },
 })
 
 describe('the final status of a job whose last two occurrences overlap', () => {
@@ -28,22 +17,22 @@ describe('the final status of a job whose last two occurrences overlap', () => {
     // First occurrence: fails, then its retry succeeds. Second (last) occurrence: its first
     // attempt fails after 5 s (so the first occurrence's retry succeeds meanwhile), and so does
     // its retry.
-    receiver.respond = (request) => {
-      const first = receiver.requests[0]
+    engine.receiver.respond = (request) => {
+      const first = engine.receiver.requests[0]
       const isFirstOccurrence =
         first && header(request, 'x-occurrence-at') === header(first, 'x-occurrence-at')
       const attempt = header(request, 'x-attempt')
       if (isFirstOccurrence) return { status: attempt === '1' ? 500 : 200, body: '{}' }
       return { status: 500, body: '{}', delayMs: attempt === '1' ? 5_000 : 0 }
     }
-    const created = await scheduler.runtime.service.createJob(
+    const created = await engine.scheduler.runtime.service.createJob(
       'webhook',
       {
         name: 'overlapping',
         every: '1s',
         max_runs: 2,
         max_attempts: 2,
-        url: `${receiver.url}/overlap`,
+        url: `${engine.receiver.url}/overlap`,
       },
       { name: 'tests' },
     )
@@ -52,7 +41,7 @@ describe('the final status of a job whose last two occurrences overlap', () => {
     const settled = await waitUntil(
       'the job settled',
       async () => {
-        const job = await scheduler.runtime.service.getJob(jobId)
+        const job = await engine.scheduler.runtime.service.getJob(jobId)
         return job.job.status === 'scheduled' ? null : job.job
       },
       20_000,
@@ -62,12 +51,12 @@ describe('the final status of a job whose last two occurrences overlap', () => {
     await waitUntil(
       'all four attempts recorded',
       async () => {
-        const rows = await executionRows(scheduler.pool, jobId)
+        const rows = await executionRows(engine.scheduler.pool, jobId)
         return rows.length === 4 && rows.every((r) => r.status !== 'running')
       },
       10_000,
     )
-    const rows = await executionRows(scheduler.pool, jobId)
+    const rows = await executionRows(engine.scheduler.pool, jobId)
     const [firstAt, lastAt] = [...new Set(rows.map((r) => r.occurrence_at.getTime()))].sort()
     const ofFirst = rows.filter((r) => r.occurrence_at.getTime() === firstAt)
     const ofLast = rows.filter((r) => r.occurrence_at.getTime() === lastAt)
@@ -86,7 +75,7 @@ describe('the final status of a job whose last two occurrences overlap', () => {
     assert.ok(lastStarted < firstSucceeded && firstSucceeded < lastFinished)
 
     assert.equal(settled.status, 'failed')
-    const job = await scheduler.runtime.service.getJob(jobId)
+    const job = await engine.scheduler.runtime.service.getJob(jobId)
     assert.equal(job.job.status, 'failed')
   })
 })

@@ -5,28 +5,15 @@
 // too when the claim's old versions have been pruned by then, which depends on what else the
 // database is doing, so only the claim is checked here.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
+import { useEngineTest } from '../../helpers/engine-test.ts'
 import { waitUntil } from '../../helpers/engine-wait.ts'
-import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
-import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
 
-let scheduler: TestScheduler
-let receiver: WebhookReceiver
-
-before(async () => {
-  scheduler = await startTestScheduler('engine_hot_updates')
-  receiver = await startWebhookReceiver()
-  // Attempts stay running while the pages are checked, so only the claim has written the rows.
-  receiver.respond = () => ({ status: 200, body: '{"ok":true}', delayMs: 2_000 })
-})
-after(async () => {
-  await scheduler.close()
-  await receiver.close()
-})
+const engine = useEngineTest('engine_hot_updates')
 
 /** The heap page each job row's current version is on. */
 async function pages(ids: readonly string[]): Promise<Map<string, number>> {
-  const result = await scheduler.pool.query<{ id: string; page: number }>(
+  const result = await engine.scheduler.pool.query<{ id: string; page: number }>(
     `select id, (ctid::text::point)[0]::int as page from scheduled_jobs where id = any($1::uuid[])`,
     [ids],
   )
@@ -35,18 +22,20 @@ async function pages(ids: readonly string[]): Promise<Map<string, number>> {
 
 describe('job row writes per occurrence', () => {
   it('keep every job row on its page when a batch of jobs created together is claimed at once', async () => {
+    // Attempts stay running while the pages are checked, so only the claim has written the rows.
+    engine.receiver.respond = () => ({ status: 200, body: '{"ok":true}', delayMs: 2_000 })
     // Far enough ahead for every create to land before the due time, even on a slow runner.
     const runAt = new Date(Date.now() + 4_000).toISOString()
     const ids: string[] = []
     // Typical rows: a description, tags and a small JSON body.
     for (let i = 0; i < 80; i++) {
-      const created = await scheduler.runtime.service.createJob(
+      const created = await engine.scheduler.runtime.service.createJob(
         'webhook',
         {
           name: `hot ${i}`,
           description: 'Checks that per-occurrence job updates stay on their page.',
           run_at: runAt,
-          url: `${receiver.url}/hot`,
+          url: `${engine.receiver.url}/hot`,
           body: JSON.stringify({ note: 'x'.repeat(40), i }),
           tags: 'hot,bulk',
         },
@@ -58,7 +47,7 @@ describe('job row writes per occurrence', () => {
     // The rows really share pages; otherwise this would test nothing.
     assert.ok(new Set(before.values()).size <= ids.length / 3, 'jobs created together share pages')
 
-    await receiver.waitFor(ids.length, 15_000)
+    await engine.receiver.waitFor(ids.length, 15_000)
     const claimed = await pages(ids)
     const moved = ids.filter((id) => claimed.get(id) !== before.get(id))
     assert.deepEqual(moved, [], `${moved.length} of ${ids.length} job rows moved to another page`)
@@ -66,7 +55,7 @@ describe('job row writes per occurrence', () => {
     await waitUntil(
       'every job completed',
       async () => {
-        const result = await scheduler.pool.query<{ n: number }>(
+        const result = await engine.scheduler.pool.query<{ n: number }>(
           `select count(*)::int as n from scheduled_jobs where id = any($1::uuid[]) and status = 'completed'`,
           [ids],
         )

@@ -1,27 +1,13 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
+import { useEngineTest } from '../../helpers/engine-test.ts'
 import { waitUntil } from '../../helpers/engine-wait.ts'
-import {
-  createWebhookJobs,
-  startTestScheduler,
-  type TestScheduler,
-} from '../../helpers/scheduler.ts'
-import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
+import { createWebhookJobs } from '../../helpers/scheduler.ts'
 
-let scheduler: TestScheduler
-let receiver: WebhookReceiver
-
-before(async () => {
+const engine = useEngineTest('engine_in_flight', {
   // A batch larger than one launch slice (25) and a limit just above it: the second claimer may only
   // take what is left while the first one is still launching its batch.
-  scheduler = await startTestScheduler('engine_in_flight', {
-    env: { SCHEDULER_BATCH_SIZE: '40', SCHEDULER_MAX_IN_FLIGHT: '45' },
-  })
-  receiver = await startWebhookReceiver()
-})
-after(async () => {
-  await scheduler.close()
-  await receiver.close()
+  env: { SCHEDULER_BATCH_SIZE: '40', SCHEDULER_MAX_IN_FLIGHT: '45' },
 })
 
 describe('attempts in flight', () => {
@@ -29,7 +15,7 @@ describe('attempts in flight', () => {
     const jobs = 120
     let open = 0
     let most = 0
-    receiver.respond = () => {
+    engine.receiver.respond = () => {
       open += 1
       most = Math.max(most, open)
       setTimeout(() => {
@@ -38,12 +24,17 @@ describe('attempts in flight', () => {
       return { status: 200, delayMs: 300 }
     }
     const runAt = new Date(Date.now() + 3_000).toISOString()
-    await createWebhookJobs(scheduler, jobs, runAt, (i) => `${receiver.url}/slow/${i}`)
-    await receiver.waitFor(jobs, 20_000)
+    await createWebhookJobs(
+      engine.scheduler,
+      jobs,
+      runAt,
+      (i) => `${engine.receiver.url}/slow/${i}`,
+    )
+    await engine.receiver.waitFor(jobs, 20_000)
     await waitUntil(
       'every attempt recorded',
       async () => {
-        const result = await scheduler.pool.query<{ n: number }>(
+        const result = await engine.scheduler.pool.query<{ n: number }>(
           `select count(*)::int as n from job_executions where status = 'succeeded'`,
         )
         return result.rows[0]?.n === jobs
@@ -52,7 +43,7 @@ describe('attempts in flight', () => {
     )
     assert.ok(most <= 45, `at most 45 requests were open at once, saw ${most}`)
     assert.ok(most >= 40, `the limit was used, not one batch at a time (saw ${most})`)
-    const paths = receiver.requests.map((r) => r.path)
+    const paths = engine.receiver.requests.map((r) => r.path)
     assert.equal(new Set(paths).size, jobs)
   })
 })
@@ -62,18 +53,18 @@ describe('claims while saturated', () => {
     // Batch 40, limit 45: a claim needs room for 60 % of a batch (24) while attempts are running and
     // one finished or a batch was claimed in the last 100 ms; answers in 20 ms keep that true.
     const jobs = 150
-    receiver.respond = () => ({ status: 200, delayMs: 20 })
+    engine.receiver.respond = () => ({ status: 200, delayMs: 20 })
     const runAt = new Date(Date.now() + 3_000).toISOString()
     const ids = await createWebhookJobs(
-      scheduler,
+      engine.scheduler,
       jobs,
       runAt,
-      (i) => `${receiver.url}/batched/${i}`,
+      (i) => `${engine.receiver.url}/batched/${i}`,
     )
     await waitUntil(
       'every attempt recorded',
       async () => {
-        const result = await scheduler.pool.query<{ n: number }>(
+        const result = await engine.scheduler.pool.query<{ n: number }>(
           `select count(*)::int as n from job_executions where job_id = any($1::uuid[]) and status = 'succeeded'`,
           [ids],
         )
@@ -82,7 +73,7 @@ describe('claims while saturated', () => {
       20_000,
     )
     // Every execution of one claim starts at that claim's clock reading.
-    const claims = await scheduler.pool.query<{ size: number }>(
+    const claims = await engine.scheduler.pool.query<{ size: number }>(
       `select count(*)::int as size from job_executions where job_id = any($1::uuid[])
        group by started_at order by started_at`,
       [ids],
@@ -104,22 +95,22 @@ describe('claims while saturated', () => {
 describe('a due occurrence while slow attempts hold most slots', () => {
   it('starts within the claim wait, not when 60 % of the slots are free again', async () => {
     // 30 slow calls leave 15 of 45 slots free, less than the 24 a claim waits for under load.
-    receiver.respond = (req) => ({
+    engine.receiver.respond = (req) => ({
       status: 200,
       delayMs: req.path.startsWith('/hold/') ? 4_000 : 0,
     })
     const holdAt = new Date(Date.now() + 2_000).toISOString()
-    await createWebhookJobs(scheduler, 30, holdAt, (i) => `${receiver.url}/hold/${i}`)
+    await createWebhookJobs(engine.scheduler, 30, holdAt, (i) => `${engine.receiver.url}/hold/${i}`)
     const dueAt = new Date(Date.parse(holdAt) + 1_500).toISOString()
-    const created = await scheduler.runtime.service.createJob(
+    const created = await engine.scheduler.runtime.service.createJob(
       'webhook',
-      { name: 'on time', run_at: dueAt, url: `${receiver.url}/on-time` },
+      { name: 'on time', run_at: dueAt, url: `${engine.receiver.url}/on-time` },
       { name: 'tests' },
     )
     await waitUntil(
       'the on-time job started',
       async () => {
-        const result = await scheduler.pool.query(
+        const result = await engine.scheduler.pool.query(
           'select 1 from job_executions where job_id = $1',
           [created.job.id],
         )
@@ -127,13 +118,13 @@ describe('a due occurrence while slow attempts hold most slots', () => {
       },
       10_000,
     )
-    const running = await scheduler.pool.query<{ n: number }>(
+    const running = await engine.scheduler.pool.query<{ n: number }>(
       `select count(*)::int as n from job_executions
        where status = 'running' and job_id <> $1`,
       [created.job.id],
     )
     assert.equal(running.rows[0]?.n, 30, 'the slow calls were still running')
-    const execution = await scheduler.pool.query<{ lateness_ms: number }>(
+    const execution = await engine.scheduler.pool.query<{ lateness_ms: number }>(
       'select lateness_ms from job_executions where job_id = $1',
       [created.job.id],
     )

@@ -3,32 +3,16 @@
  * when, and what the job looks like afterwards.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { occurrenceId, queueName } from '../../../src/scheduler/engine/boss.ts'
+import { useEngineTest } from '../../helpers/engine-test.ts'
 import { executionRows, header, sleep, waitUntil } from '../../helpers/engine-wait.ts'
-import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
-import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
 
 const actor = { name: 'tests' }
 
-let scheduler: TestScheduler
-const receivers: WebhookReceiver[] = []
+const engine = useEngineTest('engine_lifecycle')
 
-async function receiver(): Promise<WebhookReceiver> {
-  const started = await startWebhookReceiver()
-  receivers.push(started)
-  return started
-}
-
-before(async () => {
-  scheduler = await startTestScheduler('engine_lifecycle')
-})
-after(async () => {
-  await scheduler.close()
-  await Promise.all(receivers.map((r) => r.close()))
-})
-
-const service = () => scheduler.runtime.service
+const service = () => engine.scheduler.runtime.service
 
 async function waitForJobStatus(jobId: string, status: string) {
   return waitUntil(`job ${jobId} to be ${status}`, async () => {
@@ -39,14 +23,14 @@ async function waitForJobStatus(jobId: string, status: string) {
 
 async function waitForFinishedRows(jobId: string, count: number) {
   return waitUntil(`${count} finished executions of ${jobId}`, async () => {
-    const rows = await executionRows(scheduler.pool, jobId)
+    const rows = await executionRows(engine.scheduler.pool, jobId)
     return rows.length === count && rows.every((r) => r.status !== 'running') ? rows : null
   })
 }
 
 describe('engine lifecycle', () => {
   it('does not fire a job paused before its due time, and fires it once at once when resumed', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     const { job } = await service().createJob(
       'webhook',
       { name: 'paused once', delay: '1s', url: `${target.url}/paused` },
@@ -57,7 +41,7 @@ describe('engine lifecycle', () => {
     assert.equal(paused.job.next_run_at, null)
     await sleep(2_000)
     assert.equal(target.requests.length, 0, 'a paused job fired')
-    assert.equal((await executionRows(scheduler.pool, job.id)).length, 0)
+    assert.equal((await executionRows(engine.scheduler.pool, job.id)).length, 0)
 
     const resumedAt = Date.now()
     const resumed = await service().resumeJob(job.id, actor)
@@ -71,7 +55,7 @@ describe('engine lifecycle', () => {
   })
 
   it('stops an interval job while paused and resumes on its original rhythm', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     const { job } = await service().createJob(
       'webhook',
       { name: 'paused interval', every: '1s', url: `${target.url}/rhythm` },
@@ -97,7 +81,7 @@ describe('engine lifecycle', () => {
   })
 
   it('never fires a cancelled job again and keeps its execution history', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     const { job } = await service().createJob(
       'webhook',
       { name: 'cancelled interval', every: '1s', url: `${target.url}/cancel` },
@@ -118,7 +102,7 @@ describe('engine lifecycle', () => {
   })
 
   it('never fires a one-time job cancelled before its due time', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     const { job } = await service().createJob(
       'webhook',
       { name: 'cancelled once', delay: '1s', url: `${target.url}/cancel-once` },
@@ -127,12 +111,12 @@ describe('engine lifecycle', () => {
     await service().cancelJob(job.id, actor)
     await sleep(2_000)
     assert.equal(target.requests.length, 0)
-    assert.equal((await executionRows(scheduler.pool, job.id)).length, 0)
+    assert.equal((await executionRows(engine.scheduler.pool, job.id)).length, 0)
     assert.equal((await service().getJob(job.id)).job.status, 'cancelled')
   })
 
   it('fires an updated job only at its new time, and the replaced occurrence does nothing even if pg-boss delivers it', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     const { job } = await service().createJob(
       'webhook',
       { name: 'moved', delay: '1s', url: `${target.url}/moved` },
@@ -146,11 +130,11 @@ describe('engine lifecycle', () => {
     // Deliver the withdrawn occurrence anyway: a stale generation must not run.
     const queue = queueName('webhook')
     const staleId = occurrenceId(job.id, 1, oldDue)
-    const [stale] = await scheduler.runtime.boss.findJobs(queue, { id: staleId })
+    const [stale] = await engine.scheduler.runtime.boss.findJobs(queue, { id: staleId })
     assert.equal(stale?.state, 'cancelled', 'the old occurrence was not withdrawn')
-    await scheduler.runtime.boss.resume(queue, staleId)
+    await engine.scheduler.runtime.boss.resume(queue, staleId)
     await waitUntil('the stale occurrence to be settled', async () => {
-      const [found] = await scheduler.runtime.boss.findJobs(queue, { id: staleId })
+      const [found] = await engine.scheduler.runtime.boss.findJobs(queue, { id: staleId })
       return found?.state === 'completed' ? found : null
     })
     assert.equal(target.requests.length, 0, 'the replaced occurrence fired')
@@ -162,7 +146,7 @@ describe('engine lifecycle', () => {
     await waitForJobStatus(job.id, 'completed')
     await sleep(500)
     assert.equal(target.requests.length, 1)
-    const rows = await executionRows(scheduler.pool, job.id)
+    const rows = await executionRows(engine.scheduler.pool, job.id)
     assert.deepEqual(
       rows.map((r) => r.occurrence_at.toISOString()),
       [newRunAt],
@@ -170,7 +154,7 @@ describe('engine lifecycle', () => {
   })
 
   it('runs a job now once, immediately, without moving its schedule', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     const { job } = await service().createJob(
       'webhook',
       { name: 'run now', delay: '3s', url: `${target.url}/now` },
@@ -204,7 +188,7 @@ describe('engine lifecycle', () => {
   })
 
   it('runs a paused job once on run-now and leaves it paused', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     const { job } = await service().createJob(
       'webhook',
       { name: 'paused run now', delay: '2s', url: `${target.url}/paused-now` },

@@ -47,6 +47,7 @@ const scripted: ActionDefinition<{ script: string }, Record<string, never>> = {
   },
   fields: { script: z.string() },
   requiredFields: ['script'],
+  defaultTimeoutSeconds: 30,
   prepare: async (input) => ({ params: { script: String(input.script) }, secrets: {} }),
   prepareUpdate: async (_input, current) => current,
   describe: (params) => `script ${params.script}`,
@@ -61,6 +62,7 @@ const scripted: ActionDefinition<{ script: string }, Record<string, never>> = {
 /** Recording-hook test: refusals left, and each refused write's view of the execution from outside. */
 const hook = { refusalsLeft: 0, statusSeenWhenRefused: [] as (string | undefined)[] }
 
+const logs = captureLogs()
 let database: TestDatabase
 let pool: pg.Pool
 let engine: Engine
@@ -68,7 +70,6 @@ let service: SchedulerService
 
 before(async () => {
   database = await createTestDatabase('engine_record_outcomes')
-  const logs = captureLogs()
   pool = createPool({ connectionString: database.connectionString, logger: logs.logger })
   await runMigrations(pool, logs.logger)
   await pool.query('create table hook_marks (execution_id uuid primary key, status text not null)')
@@ -88,25 +89,29 @@ before(async () => {
     settings: {
       runWorkers: true,
       sweepIntervalMs: 60_000,
+      leasePeriodSeconds: 60,
       dispatch: {
         pollIntervalMs: 100,
         batchSize: 10,
         claimConcurrency: 2,
         maxInFlight: 10,
-        recordRetryMs: 5_000,
         recordBatchSize: 50,
         recordConcurrency: 2,
       },
       delivery: {
         retryDelaySeconds: 1,
         retryDelayMaxSeconds: 1,
-        expiryGraceSeconds: 60,
         retentionSeconds: 3_600,
       },
     },
+  })
+  engine.registerHooks({
     // Marks every finished attempt of a `hooked` job in the recording transaction, or refuses to.
     async onRecording(tx, finished) {
       for (const { attempt, outcome } of finished) {
+        // The database refuses every record of a `refused` job (a division by zero stands for any
+        // statement it rejects).
+        if (attempt.job.actionParams.script === 'refused') await tx.query('select 1 / 0')
         if (attempt.job.actionParams.script !== 'hooked') continue
         if (hook.refusalsLeft > 0) {
           hook.refusalsLeft -= 1
@@ -133,7 +138,6 @@ before(async () => {
       defaultTimezone: 'UTC',
       minIntervalMs: 1_000,
       identicalRequestWindowMs: 0,
-      defaultTimeoutSeconds: {},
     },
   })
   await engine.start()
@@ -180,6 +184,23 @@ describe('recordOutcomes', () => {
     ])
     assert.deepEqual(marks.rows, [{ status: 'succeeded' }])
     assert.equal(callsOf('hooked').length, 1, 'recording again does not run the action again')
+  })
+
+  it('releases an attempt whose record the database keeps refusing, for the sweeper to retry', async () => {
+    const jobId = await schedule('refused', { max_attempts: 1 })
+    await waitUntil(
+      'the attempt released',
+      () => /the database refuses this outcome; released the attempt/.test(logs.text()),
+      15_000,
+    )
+    const rows = await pool.query<{ status: string; process_id: string | null }>(
+      'select status, process_id from job_executions where job_id = $1',
+      [jobId],
+    )
+    // Still running, but no process vouches for it any more: the sweeper's rule for attempts
+    // without a process closes it once it outlives its timeout (abandoned-attempts.test.ts).
+    assert.deepEqual(rows.rows, [{ status: 'running', process_id: null }])
+    assert.equal(callsOf('refused').length, 1)
   })
 
   it('retries a plain failure until max_attempts', async () => {

@@ -3,28 +3,22 @@
  * replicas take part in the work.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
+import { useEngineTest } from '../../helpers/engine-test.ts'
 import { header, sleep, waitUntil } from '../../helpers/engine-wait.ts'
-import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
-import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
+import type { TestScheduler } from '../../helpers/scheduler.ts'
 
 const actor = { name: 'tests' }
 const ONCE_JOBS = 30
 const INTERVAL_RUNS = 4
 
-let first: TestScheduler
 let second: TestScheduler
-let target: WebhookReceiver
-
-before(async () => {
-  first = await startTestScheduler('engine_replicas')
-  second = await startTestScheduler('engine_replicas_b', { database: first.database })
-  target = await startWebhookReceiver()
-})
-after(async () => {
-  await second?.close()
-  await first?.close()
-  await target?.close()
+const engine = useEngineTest('engine_replicas', {
+  async setUp(started) {
+    second = await started.startScheduler('engine_replicas_b', {
+      database: started.scheduler.database,
+    })
+  },
 })
 
 /** Attempts each engine finished, from its own log. */
@@ -38,29 +32,31 @@ describe('engine replicas', () => {
     const created: string[] = []
     // Half the jobs are created through each replica; due times spread over the next 2 s.
     for (let i = 0; i < ONCE_JOBS; i++) {
-      const via = i % 2 === 0 ? first : second
-      const runAt = new Date(base + Math.floor((i * 1_000) / ONCE_JOBS)).toISOString()
+      const via = i % 2 === 0 ? engine.scheduler : second
+      // Never in the past, however slowly the creates go on a loaded machine.
+      const dueAt = Math.max(base + Math.floor((i * 1_000) / ONCE_JOBS), Date.now() + 300)
+      const runAt = new Date(dueAt).toISOString()
       const { job } = await via.runtime.service.createJob(
         'webhook',
-        { name: `replica once ${i}`, run_at: runAt, url: `${target.url}/once/${i}` },
+        { name: `replica once ${i}`, run_at: runAt, url: `${engine.receiver.url}/once/${i}` },
         actor,
       )
       created.push(job.id)
     }
-    const { job: interval } = await first.runtime.service.createJob(
+    const { job: interval } = await engine.scheduler.runtime.service.createJob(
       'webhook',
       {
         name: 'replica interval',
         every: '1s',
         max_runs: INTERVAL_RUNS,
-        url: `${target.url}/interval`,
+        url: `${engine.receiver.url}/interval`,
       },
       actor,
     )
     created.push(interval.id)
     const expected = ONCE_JOBS + INTERVAL_RUNS
 
-    await target.waitFor(expected, 15_000)
+    await engine.receiver.waitFor(expected, 15_000)
     await waitUntil('the interval job to complete', async () => {
       const { job } = await second.runtime.service.getJob(interval.id)
       return job.status === 'completed'
@@ -69,27 +65,29 @@ describe('engine replicas', () => {
     await sleep(1_500)
 
     const perOccurrence = new Map<string, number>()
-    for (const request of target.requests) {
+    for (const request of engine.receiver.requests) {
       const key = `${header(request, 'x-job-id')}|${header(request, 'x-occurrence-at')}`
       perOccurrence.set(key, (perOccurrence.get(key) ?? 0) + 1)
     }
     const duplicates = [...perOccurrence].filter(([, count]) => count > 1)
     assert.deepEqual(duplicates, [], 'some occurrences were delivered more than once')
-    assert.equal(target.requests.length, expected)
+    assert.equal(engine.receiver.requests.length, expected)
     assert.equal(perOccurrence.size, expected)
     assert.deepEqual(
-      [...new Set(target.requests.map((r) => header(r, 'x-job-id')))].sort(),
+      [...new Set(engine.receiver.requests.map((r) => header(r, 'x-job-id')))].sort(),
       [...created].sort(),
     )
 
-    const rows = await first.pool.query<{ status: string; attempt: number; count: string }>(
-      `select status, attempt, count(*) from job_executions group by status, attempt`,
-    )
+    const rows = await engine.scheduler.pool.query<{
+      status: string
+      attempt: number
+      count: string
+    }>(`select status, attempt, count(*) from job_executions group by status, attempt`)
     assert.deepEqual(
       rows.rows.map((r) => [r.status, r.attempt, Number(r.count)]),
       [['succeeded', 1, expected]],
     )
-    const byJob = await first.pool.query<{ status: string; count: string }>(
+    const byJob = await engine.scheduler.pool.query<{ status: string; count: string }>(
       `select status, count(*) from scheduled_jobs group by status`,
     )
     assert.deepEqual(
@@ -97,7 +95,7 @@ describe('engine replicas', () => {
       [['completed', expected - INTERVAL_RUNS + 1]],
     )
 
-    const [a, b] = [attemptsLogged(first), attemptsLogged(second)]
+    const [a, b] = [attemptsLogged(engine.scheduler), attemptsLogged(second)]
     assert.equal(a + b, expected)
     assert.ok(a > 0 && b > 0, `work was not shared: ${a} and ${b} attempts`)
   })

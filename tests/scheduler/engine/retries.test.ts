@@ -3,12 +3,11 @@
  * (HTTP status, timeout, an address the SSRF guard refuses at run time).
  */
 import assert from 'node:assert/strict'
-import { createServer, type Server } from 'node:http'
-import { after, before, describe, it } from 'node:test'
+import { createServer } from 'node:http'
+import { describe, it } from 'node:test'
 import type { HostResolver } from '../../../src/outbound/index.ts'
+import { useEngineTest } from '../../helpers/engine-test.ts'
 import { executionRows, header, sleep, waitUntil } from '../../helpers/engine-wait.ts'
-import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
-import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
 
 const actor = { name: 'tests' }
 
@@ -20,15 +19,11 @@ const lookup: HostResolver = async (hostname) => {
   throw Object.assign(new Error(`unknown test host ${hostname}`), { code: 'ENOTFOUND' })
 }
 
-let scheduler: TestScheduler
-const receivers: WebhookReceiver[] = []
-const servers: Server[] = []
-
-async function receiver(): Promise<WebhookReceiver> {
-  const started = await startWebhookReceiver()
-  receivers.push(started)
-  return started
-}
+const engine = useEngineTest('engine_retries', {
+  // A wide cap so the doubling of the retry delay is visible (1 s, then 2 s or more).
+  env: { RETRY_DELAY_SECONDS: '1', RETRY_DELAY_MAX_SECONDS: '10' },
+  lookup,
+})
 
 /** A server that redirects every request to `location`, counting what it got. */
 async function redirector(location: string) {
@@ -39,36 +34,23 @@ async function redirector(location: string) {
     res.writeHead(302, { Location: location })
     res.end()
   })
-  servers.push(server)
+  engine.onCleanup(async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   if (!address || typeof address === 'string') throw new Error('no port')
   return { port: address.port, hits }
 }
 
-before(async () => {
-  scheduler = await startTestScheduler('engine_retries', {
-    // A wide cap so the doubling of the retry delay is visible (1 s, then 2 s or more).
-    env: { RETRY_DELAY_SECONDS: '1', RETRY_DELAY_MAX_SECONDS: '10' },
-    lookup,
-  })
-})
-after(async () => {
-  await scheduler.close()
-  await Promise.all(receivers.map((r) => r.close()))
-  for (const server of servers) {
-    server.closeAllConnections()
-    await new Promise((resolve) => server.close(resolve))
-  }
-})
-
-const service = () => scheduler.runtime.service
+const service = () => engine.scheduler.runtime.service
 
 async function finishedRows(jobId: string, count: number, timeoutMs = 10_000) {
   return waitUntil(
     `${count} finished executions of ${jobId}`,
     async () => {
-      const rows = await executionRows(scheduler.pool, jobId)
+      const rows = await executionRows(engine.scheduler.pool, jobId)
       return rows.length === count && rows.every((r) => r.status !== 'running') ? rows : null
     },
     timeoutMs,
@@ -84,7 +66,7 @@ async function waitForJobStatus(jobId: string, status: string) {
 
 describe('engine retries', () => {
   it('retries a 500 twice with a growing delay and records failed, failed, succeeded as attempts 1, 2, 3', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     target.respond = (_req, index) => (index < 2 ? { status: 500 } : { status: 200 })
     const { job } = await service().createJob(
       'webhook',
@@ -124,7 +106,7 @@ describe('engine retries', () => {
   })
 
   it('fails a one-time job after max_attempts 2 answers of 500, with X-Attempt 1 then 2', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     target.respond = () => ({ status: 500, body: '{"error":"down"}' })
     const { job } = await service().createJob(
       'webhook',
@@ -150,11 +132,11 @@ describe('engine retries', () => {
     // No third attempt.
     await sleep(3_000)
     assert.equal(target.requests.length, 2)
-    assert.equal((await executionRows(scheduler.pool, job.id)).length, 2)
+    assert.equal((await executionRows(engine.scheduler.pool, job.id)).length, 2)
   })
 
   it('fails an attempt whose receiver answers after timeout_seconds with error class timeout', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     target.respond = () => ({ status: 200, delayMs: 3_000 })
     const { job } = await service().createJob(
       'webhook',
@@ -199,7 +181,7 @@ describe('engine retries', () => {
   })
 
   it('records blocked when the host resolves to a refused address at run time (DNS rebinding)', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     const port = new URL(target.url).port
     rebindAddress = '127.0.0.1'
     const { job } = await service().createJob(

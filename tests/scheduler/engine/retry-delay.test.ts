@@ -5,7 +5,6 @@ import { earliestRetryDelayMs } from '../../../src/scheduler/engine/occurrences.
 const settings = {
   retryDelaySeconds: 5,
   retryDelayMaxSeconds: 600,
-  expiryGraceSeconds: 60,
   retentionSeconds: 3_600,
 }
 

@@ -1,40 +1,34 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
+import { useEngineTest } from '../../helpers/engine-test.ts'
 import { waitUntil } from '../../helpers/engine-wait.ts'
-import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
-import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
 
-let scheduler: TestScheduler
-let receiver: WebhookReceiver
-
-before(async () => {
+const engine = useEngineTest('engine_retry_timing', {
   // A poll far longer than the retry delay: only the exact wake-up can start the retry on time.
-  scheduler = await startTestScheduler('engine_retry_timing', {
-    env: {
-      SCHEDULER_POLL_INTERVAL_MS: '5000',
-      RETRY_DELAY_SECONDS: '1',
-      RETRY_DELAY_MAX_SECONDS: '1',
-    },
-  })
-  receiver = await startWebhookReceiver()
-})
-after(async () => {
-  await scheduler.close()
-  await receiver.close()
+  env: {
+    SCHEDULER_POLL_INTERVAL_MS: '5000',
+    RETRY_DELAY_SECONDS: '1',
+    RETRY_DELAY_MAX_SECONDS: '1',
+  },
 })
 
 describe('retry timing', () => {
   it('starts a retry at the time pg-boss planned it, not at the next poll', async () => {
-    receiver.respond = (_req, index) => ({ status: index === 0 ? 500 : 200 })
-    const { job } = await scheduler.runtime.service.createJob(
+    engine.receiver.respond = (_req, index) => ({ status: index === 0 ? 500 : 200 })
+    const { job } = await engine.scheduler.runtime.service.createJob(
       'webhook',
-      { name: 'retried on time', delay: '1s', url: `${receiver.url}/retry`, max_attempts: 2 },
+      {
+        name: 'retried on time',
+        delay: '1s',
+        url: `${engine.receiver.url}/retry`,
+        max_attempts: 2,
+      },
       { name: 'tests' },
     )
     const rows = await waitUntil(
       'two recorded attempts',
       async () => {
-        const result = await scheduler.pool.query<{
+        const result = await engine.scheduler.pool.query<{
           attempt: number
           status: string
           started_at: Date

@@ -3,7 +3,8 @@
  * within 150 ms of their due time, and interval occurrences stay anchored to the first run (no drift).
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
+import { useEngineTest } from '../../helpers/engine-test.ts'
 import {
   arrivalLatenessMs,
   executionRows,
@@ -11,47 +12,33 @@ import {
   sleep,
   waitUntil,
 } from '../../helpers/engine-wait.ts'
-import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
-import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.ts'
+import type { ReceivedRequest } from '../../helpers/webhook-receiver.ts'
 
 const MAX_LATENESS_MS = 150
 const actor = { name: 'tests' }
 
-let scheduler: TestScheduler
-const receivers: WebhookReceiver[] = []
-
-async function receiver(): Promise<WebhookReceiver> {
-  const started = await startWebhookReceiver()
-  receivers.push(started)
-  return started
-}
-
-before(async () => {
-  scheduler = await startTestScheduler('engine_timing')
+const engine = useEngineTest('engine_timing', {
   // Warm-up: one job through the whole path (timer, claim, HTTP client), so the first measured
   // job does not pay one-off start-up costs (module loading, JIT, the first connection).
-  const warm = await receiver()
-  await scheduler.runtime.service.createJob(
-    'webhook',
-    { name: 'warm-up', delay: '1s', url: `${warm.url}/warm` },
-    actor,
-  )
-  await warm.waitFor(1, 5_000)
-})
-after(async () => {
-  await scheduler.close()
-  await Promise.all(receivers.map((r) => r.close()))
+  async setUp(started) {
+    await started.scheduler.runtime.service.createJob(
+      'webhook',
+      { name: 'warm-up', delay: '1s', url: `${started.receiver.url}/warm` },
+      actor,
+    )
+    await started.receiver.waitFor(1, 5_000)
+  },
 })
 
 async function waitForJobStatus(jobId: string, status: string) {
   return waitUntil(`job ${jobId} to be ${status}`, async () => {
-    const { job } = await scheduler.runtime.service.getJob(jobId)
+    const { job } = await engine.scheduler.runtime.service.getJob(jobId)
     return job.status === status ? job : null
   })
 }
 
 /** Every request arrived within MAX_LATENESS_MS of the occurrence it carries. */
-function assertArrivalsOnTime(requests: WebhookReceiver['requests']) {
+function assertArrivalsOnTime(requests: readonly ReceivedRequest[]) {
   for (const request of requests) {
     const lateness = arrivalLatenessMs(request)
     assert.ok(
@@ -63,7 +50,7 @@ function assertArrivalsOnTime(requests: WebhookReceiver['requests']) {
 
 async function assertExecutionsOnTime(jobId: string, expected: number) {
   const rows = await waitUntil(`${expected} finished executions`, async () => {
-    const found = await executionRows(scheduler.pool, jobId)
+    const found = await executionRows(engine.scheduler.pool, jobId)
     return found.length === expected && found.every((r) => r.status !== 'running') ? found : null
   })
   for (const row of rows) {
@@ -80,12 +67,12 @@ describe('engine timing', () => {
   it('fires one-time jobs due a few milliseconds apart each on time, not at the next poll', async () => {
     // The poll interval here is 200 ms; an occurrence that falls due while a pass is claiming the
     // previous one must still wake the loop at once.
-    const target = await receiver()
+    const target = await engine.startReceiver()
     // A slow target: no attempt finishes (which would also wake the loop) before the others are due.
     target.respond = () => ({ status: 200, delayMs: 400 })
     const base = Date.now() + 1_500
     for (let i = 0; i < 12; i++) {
-      await scheduler.runtime.service.createJob(
+      await engine.scheduler.runtime.service.createJob(
         'webhook',
         {
           name: `close ${i}`,
@@ -100,9 +87,9 @@ describe('engine timing', () => {
   })
 
   it('fires a run_at job 1.5 s ahead once, within 150 ms of run_at', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     const runAt = new Date(Date.now() + 1_500).toISOString()
-    const { job } = await scheduler.runtime.service.createJob(
+    const { job } = await engine.scheduler.runtime.service.createJob(
       'webhook',
       { name: 'once on time', run_at: runAt, url: `${target.url}/once` },
       actor,
@@ -120,9 +107,9 @@ describe('engine timing', () => {
   })
 
   it('fires a delay job at creation time plus the delay, within 150 ms', async () => {
-    const target = await receiver()
+    const target = await engine.startReceiver()
     const before = Date.now()
-    const { job } = await scheduler.runtime.service.createJob(
+    const { job } = await engine.scheduler.runtime.service.createJob(
       'webhook',
       { name: 'delay on time', delay: '2s', url: `${target.url}/delay` },
       actor,
@@ -138,8 +125,8 @@ describe('engine timing', () => {
   })
 
   it('runs an every-1s job with max_runs 3 exactly three times, 1000 ms apart, then completes it', async () => {
-    const target = await receiver()
-    const { job } = await scheduler.runtime.service.createJob(
+    const target = await engine.startReceiver()
+    const { job } = await engine.scheduler.runtime.service.createJob(
       'webhook',
       { name: 'interval anchored', every: '1s', max_runs: 3, url: `${target.url}/every` },
       actor,
@@ -163,8 +150,8 @@ describe('engine timing', () => {
   })
 
   it('fires a six-field cron every 2 s on even seconds, on time, and stops at max_runs', async () => {
-    const target = await receiver()
-    const { job } = await scheduler.runtime.service.createJob(
+    const target = await engine.startReceiver()
+    const { job } = await engine.scheduler.runtime.service.createJob(
       'webhook',
       { name: 'cron seconds', cron: '*/2 * * * * *', max_runs: 3, url: `${target.url}/cron` },
       actor,

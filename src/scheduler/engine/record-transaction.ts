@@ -1,18 +1,29 @@
 /**
- * Recording finished attempts in batches: the execution rows, the jobs they settle and pg-boss's
- * complete/fail for every attempt commit in one transaction. One transaction per attempt cost ~7
- * round trips and capped the engine at ~300 attempts/s (bench, PROJECT_INFO.md); a batch of hundreds
- * costs little more than one. An action can ask for no retry (`retryable: false`: pg-boss completes the
- * occurrence, our record says failed) or to run the occurrence again later (`deferUntil`: completed
- * and re-enqueued, no retry used up).
+ * What one recording transaction writes for a batch of finished attempts: the execution rows, the
+ * jobs they settle and pg-boss's complete/fail for every attempt commit together. One transaction
+ * per attempt would cost ~7 round trips each; a batch of hundreds costs little more than one. An
+ * action can ask for no retry (`retryable: false`: pg-boss completes the occurrence, our record says
+ * failed) or to run the occurrence again later (`deferUntil`: completed and re-enqueued, no retry
+ * used up).
+ *
+ * Invariants:
+ *  R1. An attempt's outcome, the job status it settles, pg-boss's complete/fail of its occurrence
+ *      and the recording hook's writes commit together or not at all.
+ *  R2. pg-boss's complete/fail name the attempt ({id, retryCount}): an attempt whose occurrence
+ *      pg-boss already handed out again leaves that redelivery alone.
+ *  R3. Only an outcome of a `running` row is written, so recording an attempt twice changes nothing.
+ *  R4. Only a job's last scheduled occurrence settles it, and only while the job is still scheduled
+ *      at the occurrence's generation with nothing pending (writeOutcomes).
  */
 import type { PgBoss } from 'pg-boss'
+import { bossDb } from '../../db/boss-db.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { ExecutionOutcome } from '../repository/executions.ts'
-import { writeOutcomes } from '../repository/job-engine.ts'
+import { writeOutcomes } from '../repository/outcomes.ts'
 import { JOB_STATUS } from '../states.ts'
-import { bossDb, deferredOccurrenceId } from './boss.ts'
+import { deferredOccurrenceId } from './boss.ts'
 import type { ClaimedAttempt } from './claim.ts'
+import type { FinishedAttempt, RecordingHook } from './hooks.ts'
 import { type DeliverySettings, enqueueOccurrences, type PlannedOccurrence } from './occurrences.ts'
 
 /** True when this was the last attempt pg-boss will make for the occurrence. */
@@ -27,20 +38,9 @@ export function isFinalAttempt(attempt: ClaimedAttempt, outcome: ExecutionOutcom
   )
 }
 
-export interface FinishedAttempt {
-  attempt: ClaimedAttempt
-  outcome: ExecutionOutcome
-}
-
-/**
- * Runs inside the transaction that records a batch, after its writes: what it writes (e.g. a
- * follow-up job in another queue) commits with the outcomes or not at all, so a crash between the two
- * cannot lose it. Throwing rolls the batch back, like any failed write.
- */
-export type RecordingHook = (tx: Queryable, finished: readonly FinishedAttempt[]) => Promise<void>
-
 type Target = { id: string; retryCount: number }
 
+/** R2: the attempt, not just the occurrence. */
 function target(attempt: ClaimedAttempt): Target {
   return { id: attempt.bossJob.id, retryCount: attempt.bossJob.retryCount }
 }
@@ -60,7 +60,7 @@ export async function recordOutcomes(
   alsoInTransaction?: RecordingHook,
 ): Promise<void> {
   if (finished.length === 0) return
-  // The last scheduled occurrence of a job decides its final status once it is settled.
+  // R4: the last scheduled occurrence of a job decides its final status once it is settled.
   const settling = finished.filter(
     ({ attempt, outcome }) => !attempt.manual && isFinalAttempt(attempt, outcome),
   )
