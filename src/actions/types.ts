@@ -71,6 +71,12 @@ export interface ActionDefinition<P, S> {
    * as optional fields, into updateJob). Optional fields must be `.nullish()`.
    */
   fields: z.ZodRawShape
+  /**
+   * The same fields as MCP clients get them (tools/field-spec.ts): the same names, every property
+   * typed, `.optional()` instead of `.nullish()`, structured values as objects. prepare() and
+   * prepareUpdate() read either form.
+   */
+  toolFields: z.ZodRawShape
   /** Names of `fields` required at creation. */
   requiredFields: readonly string[]
   /** Turns validated input into stored params and secrets; throws a 422 ProblemError on bad values. */
