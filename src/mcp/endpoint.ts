@@ -69,7 +69,9 @@ export function mountMcp(app: OpenAPIHono<AppEnv>, deps: McpEndpointDeps) {
     return res
   }
 
-  for (const path of MCP_PATHS) app.all(path, serveMcp)
+  // Named methods, not app.all: the access log labels a request by its endpoint's route, and
+  // skips ALL-method entries (those are middleware). GET and DELETE reach the SDK for its 405.
+  app.on(['POST', 'GET', 'DELETE'], [...MCP_PATHS], serveMcp)
 }
 
 /** /mcp in the operations document, for people reading /docs (MCP clients read tools/list). */
