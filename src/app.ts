@@ -19,24 +19,20 @@ import {
 import { ProblemError } from './http/problem-error.ts'
 import { handleError, handleNotFound } from './http/problem-response.ts'
 import { requestId } from './http/request-id.ts'
-import { createRouter } from './http/router.ts'
+import { BEARER_SCHEME, createRouter } from './http/router.ts'
+import { createToolRoutes } from './http/tool-routes.ts'
 import type { ClickUpService } from './integrations/clickup/index.ts'
 import type { DifyCatalog } from './integrations/dify/index.ts'
 import type { WhatsAppService } from './integrations/whatsapp/index.ts'
 import type { Logger } from './logger.ts'
+import { documentMcp, mountMcp } from './mcp/endpoint.ts'
 import type { Metrics } from './metrics.ts'
 import { availableChannels } from './outcomes/callback-input.ts'
 import { createClickUpRoutes } from './routes/clickup.ts'
-import { createDifyRoutes } from './routes/dify.ts'
-import { createExecutionRoutes } from './routes/executions.ts'
 import { createHealthRoutes, type ReadinessCheck } from './routes/health.ts'
-import { createJobRoutes } from './routes/jobs.ts'
-import { createReplayRoutes } from './routes/replay.ts'
-import { createScheduleToolRoutes } from './routes/schedule-tools.ts'
-import { createTimeRoutes } from './routes/time.ts'
-import { createWhatsAppRoutes } from './routes/whatsapp.ts'
 import type { SchedulerService } from './scheduler/service/index.ts'
 import type { Clock } from './time/clock.ts'
+import { createToolRegistry, type ToolRegistry } from './tools/index.ts'
 import { createDashboard } from './ui/index.tsx'
 
 export const APP_VERSION = '0.1.0'
@@ -65,17 +61,26 @@ export interface AppDeps {
   dashboard?: { pool: Pool; keys: readonly ApiKey[] } | null
 }
 
+/** The agent tools, for every face; Dify and WhatsApp tools only when configured. */
+function buildTools(deps: AppDeps): ToolRegistry {
+  return createToolRegistry({
+    scheduler: deps.scheduler,
+    actions: deps.registry,
+    clock: deps.clock,
+    defaultTimezone: deps.config.defaultTimezone,
+    difyCatalog: deps.difyCatalog ?? null,
+    whatsapp: deps.whatsapp ?? null,
+  })
+}
+
 /** Agent tools go in `tools` (→ /openapi.json); health, metrics and integrations in `ops`. */
-function mountRouters(deps: AppDeps, tools: OpenAPIHono<AppEnv>, ops: OpenAPIHono<AppEnv>) {
-  const scheduling = { registry: deps.registry, service: deps.scheduler }
-  tools.route('/', createTimeRoutes({ defaultTimezone: deps.config.defaultTimezone }))
-  const channels = availableChannels({ dify: deps.difyCatalog, whatsapp: deps.whatsapp })
-  tools.route('/', createScheduleToolRoutes({ ...scheduling, channels }))
-  tools.route('/', createExecutionRoutes(scheduling))
-  tools.route('/', createReplayRoutes(scheduling))
-  tools.route('/', createJobRoutes(scheduling))
-  if (deps.difyCatalog) tools.route('/', createDifyRoutes({ catalog: deps.difyCatalog }))
-  if (deps.whatsapp) tools.route('/', createWhatsAppRoutes({ whatsapp: deps.whatsapp }))
+function mountRouters(
+  deps: AppDeps,
+  agentTools: ToolRegistry,
+  tools: OpenAPIHono<AppEnv>,
+  ops: OpenAPIHono<AppEnv>,
+) {
+  tools.route('/', createToolRoutes(agentTools, deps.metrics))
   ops.route(
     '/',
     createHealthRoutes({
@@ -87,6 +92,7 @@ function mountRouters(deps: AppDeps, tools: OpenAPIHono<AppEnv>, ops: OpenAPIHon
   // Integration endpoints, not agent tools: the ops document.
   if (deps.clickup)
     ops.route('/', createClickUpRoutes({ clickup: deps.clickup, registry: deps.registry }))
+  documentMcp(ops, BEARER_SCHEME)
 }
 
 /**
@@ -127,10 +133,18 @@ export function createApp(deps: AppDeps) {
   app.onError(handleError)
   app.notFound(handleNotFound)
 
+  const agentTools = buildTools(deps)
+  mountMcp(app, {
+    tools: agentTools,
+    metrics: deps.metrics,
+    clock: deps.clock,
+    logger: deps.logger,
+    version: APP_VERSION,
+  })
   const tools = createRouter()
   const ops = createRouter()
   prepareDocuments(tools, ops)
-  mountRouters(deps, tools, ops)
+  mountRouters(deps, agentTools, tools, ops)
   app.route('/', tools)
   app.route('/', ops)
   if (deps.dashboard) {
@@ -141,6 +155,8 @@ export function createApp(deps: AppDeps) {
         publicUrl: deps.config.publicUrl,
         defaultTimezone: deps.config.defaultTimezone,
         scheduler: deps.scheduler,
+        tools: agentTools,
+        metrics: deps.metrics,
         registry: deps.registry,
         clickup: deps.clickup ?? null,
         clock: deps.clock,

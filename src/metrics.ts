@@ -5,6 +5,9 @@ export interface Metrics {
   registry: Registry
   httpRequests: Counter<'method' | 'route' | 'status'>
   httpDuration: Histogram<'method' | 'route' | 'status'>
+  /** Tool calls by tool, face (api, mcp, ui) and outcome (ok, rejected, unavailable, error). */
+  toolCalls: Counter<'tool' | 'face' | 'outcome'>
+  toolDuration: Histogram<'tool' | 'face'>
 }
 
 export function createMetrics({ collectProcess = true } = {}): Metrics {
@@ -23,7 +26,20 @@ export function createMetrics({ collectProcess = true } = {}): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   })
-  return { registry, httpRequests, httpDuration }
+  const toolCalls = new Counter({
+    name: 'tool_calls_total',
+    help: 'Agent tool calls by tool, face (api, mcp, ui) and outcome (ok, rejected, unavailable, error)',
+    labelNames: ['tool', 'face', 'outcome'] as const,
+    registers: [registry],
+  })
+  const toolDuration = new Histogram({
+    name: 'tool_call_duration_seconds',
+    help: 'Agent tool call duration by tool and face',
+    labelNames: ['tool', 'face'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  })
+  return { registry, httpRequests, httpDuration, toolCalls, toolDuration }
 }
 
 export interface SchedulerMetrics {

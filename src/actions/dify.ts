@@ -3,7 +3,6 @@
  * answer. Jobs store the app's name, never its key: the key is looked up in DIFY_APPS at run time.
  */
 import { z } from '@hono/zod-openapi'
-import { requiredText } from '../http/field-messages.ts'
 import { fieldProblem, validationProblem } from '../http/problem-error.ts'
 import {
   checkInputs,
@@ -20,6 +19,7 @@ import {
 } from '../integrations/dify/index.ts'
 import type { Logger } from '../logger.ts'
 import { ERROR_CLASS } from '../scheduler/states.ts'
+import { flatShape, mcpShape, optionalText, requiredText, structured } from '../tools/field-spec.ts'
 import { parseJsonTextObject } from './json-text.ts'
 import type { ActionDefinition, ActionResult, PreparedAction } from './types.ts'
 
@@ -62,32 +62,43 @@ export interface DifyActionDeps {
 const given = (value: unknown) =>
   value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '')
 
-const fields = {
-  app: z
-    .string({ error: requiredText('the name of a Dify app from listDifyApps, e.g. "helper"') })
-    .max(50)
-    .openapi({
-      description:
-        'Name of the Dify app to run, exactly as listDifyApps lists it, e.g. "helper". Call listDifyApps first to learn the names, modes and input variables.',
-      example: 'helper',
-    }),
-  inputs: z.string().max(MAX_INPUTS_BYTES).nullish().openapi({
+const fieldSpecs = {
+  app: requiredText({
     description:
-      'The app\'s input variables as JSON object text with double quotes, e.g. {"city":"Lisbon","tone":"short"}, at most 64 KB. Required variables are listed by listDifyApps. Default {}.',
-    example: '{"city":"Lisbon"}',
+      'Name of the Dify app to run, exactly as listDifyApps lists it, e.g. "helper". Call listDifyApps first to learn the names, modes and input variables.',
+    example: 'helper',
+    missing: 'the name of a Dify app from listDifyApps, e.g. "helper"',
+    max: 50,
   }),
-  query: z.string().max(20_000).nullish().openapi({
+  inputs: structured(
+    {
+      description:
+        'The app\'s input variables as JSON object text with double quotes, e.g. {"city":"Lisbon","tone":"short"}, at most 64 KB. Required variables are listed by listDifyApps. Default {}.',
+      example: '{"city":"Lisbon"}',
+      max: MAX_INPUTS_BYTES,
+    },
+    {
+      description:
+        'The app\'s input variables, name to value, e.g. {"city":"Lisbon","tone":"short"}, at most 64 KB. Required variables are listed by listDifyApps. Default {}.',
+      example: { city: 'Lisbon' },
+      schema: z.record(z.string(), z.unknown()),
+    },
+  ),
+  query: optionalText({
     description:
       'The message sent to a chat or agent app, e.g. "Summarise today\'s open tickets". Required for chat and agent apps; not used by workflow and completion apps.',
     example: "Summarise today's open tickets",
+    max: 20_000,
   }),
-  conversation_id: z.string().max(100).nullish().openapi({
+  conversation_id: optionalText({
     description:
       'Chat and agent apps only: continue this Dify conversation (the conversation_id from an earlier run). Empty = every run starts a new conversation.',
+    max: 100,
   }),
-  user: z.string().max(200).nullish().openapi({
+  user: optionalText({
     description:
       'End-user identifier Dify records the run under, e.g. "ana@example.com". Default: the server\'s fixed user.',
+    max: 200,
   }),
 }
 
@@ -222,7 +233,8 @@ export function createDifyAction(deps: DifyActionDeps): DifyActionDefinition {
       description:
         'Schedules a run of one of the Dify apps this server knows (call listDifyApps first for names and inputs): once (run_at or delay), repeatedly (every), or on a cron. Chat and agent apps need query. Each run records the answer (or workflow outputs) and conversation_id, readable with listExecutions. Give exactly one of run_at, delay, every, cron. Default timeout 300 s per run. Safe to retry: an identical call returns the same job.',
     },
-    fields,
+    fields: flatShape(fieldSpecs),
+    toolFields: mcpShape(fieldSpecs),
     requiredFields: ['app'],
     defaultTimeoutSeconds: deps.defaultTimeoutSeconds,
     prepare: (input) => build(input),

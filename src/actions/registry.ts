@@ -18,6 +18,17 @@ export function createActionRegistry(definitions: readonly AnyActionDefinition[]
         `Action kind "${definition.kind}" must match ${KIND} (lower-case letters, digits, _).`,
       )
     }
+    const fields = Object.keys(definition.fields ?? {})
+      .sort()
+      .join(', ')
+    const toolFields = Object.keys(definition.toolFields ?? {})
+      .sort()
+      .join(', ')
+    if (fields !== toolFields) {
+      throw new Error(
+        `Action kind "${definition.kind}" has fields (${fields}) but MCP fields (${toolFields}): both faces need the same names.`,
+      )
+    }
     if (byKind.has(definition.kind))
       throw new Error(`Action kind "${definition.kind}" is registered twice.`)
     byKind.set(definition.kind, definition)

@@ -76,6 +76,12 @@ export interface ActionDefinition<P, S> {
    * as optional fields, into updateJob). Optional fields must be `.nullish()`.
    */
   fields: z.ZodRawShape
+  /**
+   * The same fields as MCP clients get them (tools/field-spec.ts): the same names, every property
+   * typed, `.optional()` instead of `.nullish()`, structured values as objects. prepare() and
+   * prepareUpdate() read either form.
+   */
+  toolFields: z.ZodRawShape
   /** Names of `fields` required at creation. */
   requiredFields: readonly string[]
   /** Attempt timeout of a job of this kind that gives no `timeout_seconds`. */

@@ -1,6 +1,5 @@
 /** The webhook action: call a URL with a method, headers and body; 2xx is success, anything else a failed attempt. */
 import { z } from '@hono/zod-openapi'
-import { requiredText } from '../http/field-messages.ts'
 import { fieldProblem } from '../http/problem-error.ts'
 import {
   type AddressPolicy,
@@ -12,6 +11,8 @@ import {
 } from '../outbound/index.ts'
 import type { WebhookSigner } from '../outbound/signing.ts'
 import { ERROR_CLASS } from '../scheduler/states.ts'
+import { flatShape, mcpShape, optionalText, requiredText, structured } from '../tools/field-spec.ts'
+import { parseJsonTextObject } from './json-text.ts'
 import { parseRequestHeaders, requestHeaderNames } from './request-headers.ts'
 import type { ActionDefinition, ActionResult, PreparedAction } from './types.ts'
 import { parseBody, parseContentType } from './webhook-body.ts'
@@ -45,37 +46,42 @@ export interface WebhookActionDeps {
   defaultTimeoutSeconds: number
 }
 
-const fields = {
-  url: z
-    .string({
-      error: requiredText(
-        'the full http(s) URL to call, e.g. https://example.com/hooks/reminder; ask the user for it if they did not give one',
-      ),
-    })
-    .openapi({
-      description:
-        'The URL to call, absolute http(s), e.g. https://example.com/hooks/reminder. Private and local addresses are refused unless the server allow-lists them.',
-      example: 'https://example.com/hooks/reminder',
-    }),
-  method: z.string().nullish().openapi({
+const fieldSpecs = {
+  url: requiredText({
+    description:
+      'The URL to call, absolute http(s), e.g. https://example.com/hooks/reminder. Private and local addresses are refused unless the server allow-lists them.',
+    example: 'https://example.com/hooks/reminder',
+    missing:
+      'the full http(s) URL to call, e.g. https://example.com/hooks/reminder; ask the user for it if they did not give one',
+  }),
+  method: optionalText({
     description: 'HTTP method. One of: GET, POST, PUT, PATCH, DELETE. Default POST.',
     example: 'POST',
   }),
-  body: z.string().nullish().openapi({
+  body: optionalText({
     description:
       'Request body as text, at most 256 KB. JSON text with double quotes (e.g. {"text":"Hi Ana"}) is sent as application/json, other text as text/plain. A Python dict such as {\'text\': \'Hi\'} is refused unless content_type says plain text. Not sent with GET.',
     example: '{"text":"Time to call Ana"}',
   }),
-  content_type: z.string().max(200).nullish().openapi({
+  content_type: optionalText({
     description:
       'Optional Content-Type of body, e.g. application/json or text/plain; default: application/json for JSON text, else text/plain. With a JSON type the body must be valid JSON.',
     example: 'application/json',
+    max: 200,
   }),
-  headers: z.string().nullish().openapi({
-    description:
-      'Extra request headers as a JSON object text, e.g. {"X-Api-Key":"abc"}. Values are stored write-only: never shown again.',
-    example: '{"X-Api-Key":"abc123"}',
-  }),
+  headers: structured(
+    {
+      description:
+        'Extra request headers as a JSON object text, e.g. {"X-Api-Key":"abc"}. Values are stored write-only: never shown again.',
+      example: '{"X-Api-Key":"abc123"}',
+    },
+    {
+      description:
+        'Extra request headers, name to value, e.g. {"X-Api-Key":"abc"}. Values are stored write-only: never shown again.',
+      example: { 'X-Api-Key': 'abc123' },
+      schema: z.record(z.string(), z.string()),
+    },
+  ),
 }
 
 function parseMethod(value: unknown): OutboundMethod {
@@ -212,7 +218,8 @@ export function createWebhookAction(
       description:
         'Schedules an HTTP call to a URL: once (run_at or delay), repeatedly (every), or on a cron. Give exactly one of run_at, delay, every, cron. Returns the job, the next run times and a sentence to tell the user. Safe to retry: an identical call returns the same job.',
     },
-    fields,
+    fields: flatShape(fieldSpecs),
+    toolFields: mcpShape(fieldSpecs),
     requiredFields: ['url'],
     secretFields: { headers: (value) => ({ header_names: requestHeaderNames(value) }) },
     checkInput: async (input) => void (await build(input)),

@@ -4,8 +4,6 @@
  * that may have reached WhatsApp is never retried blindly (../shared/reference/evolution-api.md §7.2).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { z } from '@hono/zod-openapi'
-import { requiredText } from '../http/field-messages.ts'
 import { EvolutionError, typingDelayMs } from '../integrations/evolution/index.ts'
 import type { ReserveResult } from '../integrations/whatsapp/limiter.ts'
 import { parseMessageText } from '../integrations/whatsapp/message.ts'
@@ -13,6 +11,7 @@ import { displayNumber } from '../integrations/whatsapp/phone.ts'
 import type { WhatsAppService } from '../integrations/whatsapp/service.ts'
 import { describeSlotReason } from '../integrations/whatsapp/slots.ts'
 import { ERROR_CLASS } from '../scheduler/states.ts'
+import { flatShape, mcpShape, requiredText } from '../tools/field-spec.ts'
 import type { ActionDefinition, ActionResult, ExecutionContext } from './types.ts'
 
 export const WHATSAPP_KIND = 'whatsapp'
@@ -47,27 +46,22 @@ export interface WhatsAppActionDefinition
   service: WhatsAppService
 }
 
-const fields = {
-  to: z
-    .string({
-      error: requiredText(
-        'the phone number with country code, e.g. +55 11 99999-9999; ask the user for it if they did not give one',
-      ),
-    })
-    .max(40)
-    .openapi({
-      description:
-        'Phone number to send to, international form with country code, e.g. +55 11 99999-9999 or 5511999999999. Spaces, dashes and parentheses are fine. It must be on WhatsApp.',
-      example: '+55 11 99999-9999',
-    }),
-  message: z
-    .string({ error: requiredText('the text to send, as the recipient should read it') })
-    .max(4096)
-    .openapi({
-      description:
-        'The text to send, as the recipient should read it (plain text, line breaks allowed, at most 4096 characters).',
-      example: 'Hi Ana, a reminder: your appointment is tomorrow at 9:00.',
-    }),
+const fieldSpecs = {
+  to: requiredText({
+    description:
+      'Phone number to send to, international form with country code, e.g. +55 11 99999-9999 or 5511999999999. Spaces, dashes and parentheses are fine. It must be on WhatsApp.',
+    example: '+55 11 99999-9999',
+    missing:
+      'the phone number with country code, e.g. +55 11 99999-9999; ask the user for it if they did not give one',
+    max: 40,
+  }),
+  message: requiredText({
+    description:
+      'The text to send, as the recipient should read it (plain text, line breaks allowed, at most 4096 characters).',
+    example: 'Hi Ana, a reminder: your appointment is tomorrow at 9:00.',
+    missing: 'the text to send, as the recipient should read it',
+    max: 4096,
+  }),
 }
 
 /** How long an attempt may wait inline for its slot; further away, it is deferred to the slot. */
@@ -211,7 +205,8 @@ export function createWhatsAppAction(service: WhatsAppService): WhatsAppActionDe
       description:
         'Schedules a WhatsApp text message to a phone number: once (run_at or delay), repeatedly (every), or on a cron. Give exactly one of run_at, delay, every, cron. The number is checked first: 422 if it is not on WhatsApp. Messages are spaced out to protect the sending number, so one may go out a little after its time when many are due together. Returns the job, the next run times and a sentence to tell the user. Safe to retry. 424 means the WhatsApp gateway is unavailable: temporary, try again later.',
     },
-    fields,
+    fields: flatShape(fieldSpecs),
+    toolFields: mcpShape(fieldSpecs),
     requiredFields: ['to', 'message'],
     // One Evolution request plus as long again waiting for a send slot (the inline wait budget).
     defaultTimeoutSeconds: Math.ceil((2 * service.settings.requestTimeoutMs) / 1000),

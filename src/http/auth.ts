@@ -44,21 +44,30 @@ function unauthorized(detail: string): ProblemError {
   })
 }
 
-/** Route-level guard for every agent tool and admin route. */
-export const requireApiKey = createMiddleware<AppEnv>(async function requireApiKey(c, next) {
-  const verifier = c.get('apiKeys')
-  if (verifier.open) {
-    c.set('apiKeyName', 'anonymous')
-    return next()
-  }
-  const header = c.req.header('Authorization')
-  if (!header) throw unauthorized('This endpoint needs an API key and none was sent.')
+/**
+ * The key name an `Authorization` header proves, or why it proves none. Only this header counts: a
+ * dashboard cookie never authenticates a tool call.
+ */
+export function checkAuthorization(
+  verifier: ApiKeyVerifier,
+  header: string | undefined,
+): { name: string } | { refused: string } {
+  if (verifier.open) return { name: 'anonymous' }
+  if (!header) return { refused: 'This endpoint needs an API key and none was sent.' }
   const match = /^Bearer\s+(.+)$/i.exec(header.trim())
   if (!match?.[1]) {
-    throw unauthorized('The Authorization header must use the Bearer scheme: "Bearer <API key>".')
+    return {
+      refused: 'The Authorization header must use the Bearer scheme: "Bearer <API key>".',
+    }
   }
   const name = verifier.verify(match[1].trim())
-  if (!name) throw unauthorized('The API key is not valid.')
-  c.set('apiKeyName', name)
+  return name ? { name } : { refused: 'The API key is not valid.' }
+}
+
+/** Route-level guard for every agent tool and admin route. */
+export const requireApiKey = createMiddleware<AppEnv>(async function requireApiKey(c, next) {
+  const result = checkAuthorization(c.get('apiKeys'), c.req.header('Authorization'))
+  if ('refused' in result) throw unauthorized(result.refused)
+  c.set('apiKeyName', result.name)
   return next()
 })

@@ -6,7 +6,7 @@ import { BEARER_SCHEME } from './router.ts'
 export const TOOLS_DOCUMENT_PATH = '/openapi.json'
 export const OPS_DOCUMENT_PATH = '/openapi/ops.json'
 
-const TOOLS_DESCRIPTION =
+export const TOOLS_DESCRIPTION =
   'Tools for planning and scheduling future work. Call getCurrentTime before reasoning about dates. ' +
   'Times are ISO 8601; the server does all date arithmetic and answers with the next runs in UTC and local time.'
 

@@ -3,6 +3,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable.ts'
+import type { Logger } from '../logger.ts'
 import type { AppEnv } from './app-env.ts'
 import { type FieldError, ProblemError, validationProblem } from './problem-error.ts'
 
@@ -11,19 +12,35 @@ const PROBLEM_TYPE_BASE = 'urn:agent-tool-server:problem:'
 /** RFC 9110 §11.6.1: every 401 names the scheme (and realm) to answer with. */
 export const WWW_AUTHENTICATE = 'Bearer realm="agent-tool-server"'
 
-function render(c: Context<AppEnv>, problem: ProblemError): Response {
+/** Where a problem happened, for its body: the request's path, id and time. */
+export interface ProblemScene {
+  instance: string
+  requestId: string
+  now: Date
+}
+
+/** The RFC 9457 body of `problem`: the same members whichever face answers it. */
+export function problemBody(problem: ProblemError, scene: ProblemScene): Record<string, unknown> {
   // Extensions first: a member named like a standard one (status, type…) can never replace it.
-  const body: Record<string, unknown> = {
+  return {
     ...problem.extensions,
     type: `${PROBLEM_TYPE_BASE}${problem.type}`,
     title: problem.title,
     status: problem.status,
     detail: problem.detail,
     ...(problem.errors ? { errors: problem.errors } : {}),
-    instance: c.req.path,
-    request_id: c.get('requestId'),
-    now: c.get('clock').now().toISOString(),
+    instance: scene.instance,
+    request_id: scene.requestId,
+    now: scene.now.toISOString(),
   }
+}
+
+function render(c: Context<AppEnv>, problem: ProblemError): Response {
+  const body = problemBody(problem, {
+    instance: c.req.path,
+    requestId: c.get('requestId'),
+    now: c.get('clock').now(),
+  })
   return new Response(JSON.stringify(body), {
     status: problem.status,
     headers: {
@@ -76,25 +93,28 @@ function databaseUnavailable(cause: unknown): ProblemError {
   })
 }
 
-export const handleError: ErrorHandler<AppEnv> = (err, c) => {
-  if (err instanceof ProblemError) return render(c, err)
-  if (err instanceof HTTPException) return render(c, fromHttpException(err))
+/**
+ * The problem to answer for any error: a ProblemError as it is, Hono's exceptions and a database
+ * outage as theirs, anything else a generic 500 naming the request id, its details only in the log.
+ */
+export function problemFor(err: unknown, { log, requestId }: { log: Logger; requestId: string }) {
+  if (err instanceof ProblemError) return err
+  if (err instanceof HTTPException) return fromHttpException(err)
   if (isDatabaseUnavailable(err)) {
-    c.get('log').warn({ err: { message: err.message } }, 'database unavailable; answered 503')
-    return render(c, databaseUnavailable(err))
+    log.warn({ err: { message: (err as Error).message } }, 'database unavailable; answered 503')
+    return databaseUnavailable(err)
   }
-  // Unknown failure: full details to the log, nothing internal to the caller.
-  c.get('log').error({ err }, 'unhandled error')
-  return render(
-    c,
-    new ProblemError({
-      status: 500,
-      type: 'internal-error',
-      title: 'Internal server error',
-      detail: `Something went wrong on the server. It has been logged with request id ${c.get('requestId')}; try again later.`,
-    }),
-  )
+  log.error({ err }, 'unhandled error')
+  return new ProblemError({
+    status: 500,
+    type: 'internal-error',
+    title: 'Internal server error',
+    detail: `Something went wrong on the server. It has been logged with request id ${requestId}; try again later.`,
+  })
 }
+
+export const handleError: ErrorHandler<AppEnv> = (err, c) =>
+  render(c, problemFor(err, { log: c.get('log'), requestId: c.get('requestId') }))
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
   render(

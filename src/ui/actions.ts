@@ -1,31 +1,30 @@
 /**
- * The dashboard's actions on jobs, as thin calls of the same service functions the tools use (so
- * pause, run now and cancel mean the same everywhere). When the tool registry lands (issue 17),
- * these become calls of its handlers.
+ * The dashboard's actions on jobs: calls of the agent tools' own handlers (pauseJob, resumeJob,
+ * runJobNow, cancelJob, updateJob, previewSchedule), with their input checks, so a change means the
+ * same whether an agent or a person makes it. Recorded under the session's key name, via `ui`.
  */
-import type { Actor, SchedulerService } from '../scheduler/service/index.ts'
+import type { Logger } from '../logger.ts'
+import type { Metrics } from '../metrics.ts'
+import type { Actor } from '../scheduler/service/index.ts'
+import { callTool, type ToolRegistry } from '../tools/index.ts'
+import { observeToolCall } from '../tools/observe.ts'
 
 export interface JobAction {
-  run(service: SchedulerService, jobId: string, actor: Actor): Promise<unknown>
+  /** The tool that does it. */
+  tool: string
   /** What the page says afterwards. */
   done: string
 }
 
 export const JOB_ACTIONS = {
-  pause: {
-    run: (service, id, actor) => service.pauseJob(id, actor),
-    done: 'Paused: nothing runs until you resume it.',
-  },
-  resume: {
-    run: (service, id, actor) => service.resumeJob(id, actor),
-    done: 'Resumed: the job runs from its next due time.',
-  },
+  pause: { tool: 'pauseJob', done: 'Paused: nothing runs until you resume it.' },
+  resume: { tool: 'resumeJob', done: 'Resumed: the job runs from its next due time.' },
   run: {
-    run: (service, id, actor) => service.runJobNow(id, actor),
+    tool: 'runJobNow',
     done: 'One extra run was added now; it shows under Executions once it starts.',
   },
   cancel: {
-    run: (service, id, actor) => service.cancelJob(id, actor),
+    tool: 'cancelJob',
     done: 'Cancelled: the job will not run again. Its history stays here.',
   },
 } satisfies Record<string, JobAction>
@@ -39,4 +38,22 @@ export function isJobActionName(name: string): name is JobActionName {
 /** Changes made in the dashboard are recorded under the session's key name, through `ui`. */
 export function uiActor(keyName: string): Actor {
   return { name: keyName, via: 'ui' }
+}
+
+export interface UiToolCaller {
+  tools: ToolRegistry
+  metrics: Metrics
+}
+
+/** Runs tool `name` with `args` as the dashboard's user; throws its ProblemError on bad input. */
+export function runUiTool(
+  ui: UiToolCaller,
+  name: string,
+  args: Record<string, unknown>,
+  who: { keyName: string; log: Logger },
+): Promise<Record<string, unknown>> {
+  const tool = ui.tools.require(name)
+  return observeToolCall(ui.metrics, { tool: name, face: 'ui' }, () =>
+    callTool(tool, args, { actor: uiActor(who.keyName), log: who.log }),
+  )
 }

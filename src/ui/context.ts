@@ -4,8 +4,10 @@ import type { ApiKey } from '../config.ts'
 import type { Pool } from '../db/pool.ts'
 import type { ClickUpService } from '../integrations/clickup/index.ts'
 import type { Logger } from '../logger.ts'
+import type { Metrics } from '../metrics.ts'
 import type { SchedulerService } from '../scheduler/service/index.ts'
 import type { Clock } from '../time/clock.ts'
+import type { ToolRegistry } from '../tools/index.ts'
 import type { CookieSettings } from './session/middleware.ts'
 import type { SessionManager } from './session/sessions.ts'
 import type { StaticAssets } from './static.ts'
@@ -16,7 +18,11 @@ export interface DashboardDeps {
   keys: readonly ApiKey[]
   publicUrl: string
   defaultTimezone: string
+  /** Reads for the pages (job detail, lists, overview). */
   scheduler: SchedulerService
+  /** Changes go through the agent tools' own handlers, so they mean the same on every face. */
+  tools: ToolRegistry
+  metrics: Metrics
   registry: ActionRegistry
   clickup: ClickUpService | null
   clock: Clock

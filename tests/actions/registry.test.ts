@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { z } from 'zod'
 import { createActionRegistry } from '../../src/actions/registry.ts'
 import type { AnyActionDefinition } from '../../src/actions/types.ts'
 
@@ -13,6 +14,7 @@ function definition(kind: string): AnyActionDefinition {
       description: kind,
     },
     fields: {},
+    toolFields: {},
     requiredFields: [],
     defaultTimeoutSeconds: 30,
     prepare: async () => ({ params: {}, secrets: {} }),
@@ -40,5 +42,10 @@ describe('createActionRegistry', () => {
 
   it('refuses a badly formed kind', () => {
     assert.throws(() => createActionRegistry([definition('Web Hook')]), /must match/)
+  })
+
+  it('refuses an action whose MCP fields are not its fields', () => {
+    const action = { ...definition('webhook'), fields: { url: z.string() }, toolFields: {} }
+    assert.throws(() => createActionRegistry([action]), /webhook.*url/)
   })
 })

@@ -357,3 +357,45 @@ export const clickUpDelivery: fc.Arbitrary<string> = fc.oneof(
     JSON.stringify({ event: 'taskUpdated', task_id: 'abc', history_items: value }),
   ),
 )
+
+/**
+ * `arguments` for an MCP tools/call, from the tool's inputSchema (as tools/list shows it): a valid
+ * base with one or several fields mutated, a field removed, the base as is, or something that is
+ * not an object of arguments at all.
+ */
+export function mcpArguments(
+  inputSchema: Schema,
+  base: Record<string, unknown>,
+): fc.Arbitrary<unknown> {
+  const fields = (inputSchema.properties ?? {}) as Record<string, Schema>
+  const names = Object.keys(fields)
+  const mutateOne =
+    names.length === 0
+      ? fc.constant(base)
+      : fc
+          .constantFrom(...names)
+          .chain((name) => fieldValue(fields[name]).map((value) => ({ ...base, [name]: value })))
+  const mutateSome = fc
+    .record(Object.fromEntries(names.map((name) => [name, fieldValue(fields[name])])), {
+      requiredKeys: [],
+    })
+    .chain((record) =>
+      fc
+        .dictionary(fc.string({ maxLength: 12 }), wrongType, { maxKeys: 2 })
+        .map((extra) => ({ ...base, ...extra, ...record })),
+    )
+  const removeOne =
+    Object.keys(base).length === 0
+      ? fc.constant(base)
+      : fc.constantFrom(...Object.keys(base)).map((name) => {
+          const { [name]: _removed, ...rest } = base
+          return rest
+        })
+  return fc.oneof(
+    { weight: 6, arbitrary: mutateOne },
+    { weight: 2, arbitrary: mutateSome },
+    { weight: 1, arbitrary: removeOne },
+    { weight: 1, arbitrary: fc.constant(base) },
+    { weight: 1, arbitrary: fc.oneof(wrongType, oddText, fc.constant(undefined)) },
+  )
+}

@@ -22,11 +22,13 @@ import { type FakeEvolution, startFakeEvolution } from '../helpers/fake-evolutio
 import {
   clickUpDelivery,
   type FuzzRequest,
+  mcpArguments,
   type Operation,
   operationsOf,
   requestFor,
 } from '../helpers/fuzz-requests.ts'
 import type { AnyJson } from '../helpers/http.ts'
+import { postRpc, toolsCall, toolsList } from '../helpers/mcp.ts'
 import { startTestScheduler, type TestScheduler } from '../helpers/scheduler.ts'
 
 /** Wall time the whole fuzz may take; each operation gets its share (fast-check stops it there). */
@@ -75,6 +77,30 @@ const BASE_BODIES: Record<string, Record<string, unknown>> = {
   },
   updateClickUpRule: { name: 'Renamed rule', offset: '1h' },
   registerClickUpWebhook: { team_id: '108', list_id: '901234' },
+}
+
+/** Valid MCP arguments per tool (nested forms), before ids are known; a tool missing here starts from {}. */
+const MCP_BASE_ARGUMENTS: Record<string, Record<string, unknown>> = {
+  scheduleWebhook: {
+    name: 'Fuzz webhook',
+    url: 'http://127.0.0.1:9/hook',
+    delay: '2h',
+    body: '{"a":1}',
+    headers: { 'X-Key': 'v' },
+    tags: ['fuzz'],
+  },
+  scheduleDifyRun: { name: 'Fuzz Dify', app: 'helper', query: 'Hi', inputs: {}, delay: '2h' },
+  scheduleWhatsAppMessage: {
+    name: 'Fuzz WhatsApp',
+    to: '+55 11 99999-0000',
+    message: 'Hi',
+    delay: '2h',
+  },
+  sendWhatsAppMessage: { to: '+55 11 99999-0000', message: 'Hi' },
+  previewSchedule: { cron: '0 9 * * MON-FRI', timezone: 'America/Sao_Paulo', count: 3 },
+  getCurrentTime: { timezone: 'Europe/Berlin' },
+  listJobs: { search: 'fuzz', limit: 5 },
+  checkWhatsAppNumber: { number: '5511999990000' },
 }
 
 /** Every DNS name resolves to loopback: nothing here may leave the machine. */
@@ -194,7 +220,10 @@ async function documentOperations(): Promise<Operation[]> {
 
 describe('fuzzing every documented operation', () => {
   it('never answers 5xx, answers every 4xx as problem+json and stays ready', async () => {
-    const operations = (await documentOperations()).filter((op) => op.path !== '/clickup/webhook')
+    // The ClickUp webhook and /mcp answer in their own protocols: each has its own property below.
+    const operations = (await documentOperations()).filter(
+      (op) => op.path !== '/clickup/webhook' && op.path !== '/mcp',
+    )
     assert.ok(operations.length >= 25, `${operations.length} operations`)
     const withInput = operations.filter((op) => op.hasInput)
     const perOperationMs = Math.floor((BUDGET_MS * 0.8) / withInput.length)
@@ -219,6 +248,60 @@ describe('fuzzing every documented operation', () => {
     assert.deepEqual(unhandled, [])
     console.log(`fuzz: ${sent} requests over ${operations.length} operations, seed ${seed}`)
     assert.ok(sent >= 600, `only ${sent} requests ran in the budget`)
+  })
+
+  it('answers every MCP tools/call with a result or a JSON-RPC error, never a 5xx or a leaked internal', async () => {
+    const before = sent
+    const listed = await postRpc(app, toolsList(), { headers: authHeader })
+    const tools = listed.message.result.tools as AnyJson[]
+    assert.ok(tools.length >= 15, `${tools.length} tools`)
+    const jobId = knownIds[0] as string
+    const perToolMs = Math.floor((BUDGET_MS * 0.25) / tools.length)
+    for (const [index, tool] of tools.entries()) {
+      const base = {
+        ...(tool.inputSchema.properties?.job_id ? { job_id: jobId } : {}),
+        ...(tool.name === 'updateJob' ? { name: 'Renamed', delay: '3h' } : {}),
+        ...(MCP_BASE_ARGUMENTS[tool.name] ?? {}),
+      }
+      await fc.assert(
+        fc.asyncProperty(mcpArguments(tool.inputSchema, base), async (args) => {
+          sent += 1
+          const answer = await postRpc(app, toolsCall(tool.name, args), { headers: authHeader })
+          const where = `${tool.name} ${JSON.stringify(args)?.slice(0, 300)} → ${answer.status}`
+          assert.ok(answer.status < 500, `${where}: ${answer.text.slice(0, 500)}`)
+          assert.doesNotMatch(
+            answer.text,
+            /\n\s+at .+:\d+:\d+|\\n\s+at /,
+            `${where}: no stack trace`,
+          )
+          const message = answer.message
+          assert.equal(message?.jsonrpc, '2.0', where)
+          if (message.error) {
+            assert.notEqual(message.error.code, -32603, `${where}: ${message.error.message}`)
+            return
+          }
+          if (message.result.isError) {
+            const problem = JSON.parse(message.result.content[0].text)
+            assert.ok(problem.status >= 400 && problem.status < 500, `${where}: ${problem.detail}`)
+            for (const member of ['type', 'title', 'detail', 'request_id', 'now'])
+              assert.equal(typeof problem[member], 'string', `${where}: ${member}`)
+          } else {
+            assert.equal(typeof message.result.structuredContent, 'object', where)
+          }
+        }),
+        {
+          seed: seed + 1_000 + index,
+          numRuns: RUNS_PER_OPERATION,
+          interruptAfterTimeLimit: perToolMs,
+          markInterruptAsFailure: false,
+        },
+      )
+    }
+    const unhandled = scheduler.logs.lines().filter((l) => l.msg === 'unhandled error')
+    assert.deepEqual(unhandled, [])
+    console.log(`fuzz: ${sent - before} MCP calls over ${tools.length} tools, seed ${seed}`)
+    assert.ok(sent - before >= 200, `only ${sent - before} MCP calls ran in the budget`)
+    assert.equal((await app.request('/readyz')).status, 200)
   })
 
   it('answers 200 to every delivery signed with a known secret, and 401 to unsigned ones', async () => {

@@ -284,4 +284,16 @@ describe('timing editor', () => {
     assert.match(await schema.text(), /<strong>max_runs<\/strong>/)
     assert.equal((await service().getJob(job.id)).job.schedule.every, '1h')
   })
+
+  it('checks the form against updateJob’s own input schema (its length limits too)', async () => {
+    const job = await createJob()
+    const long = await postForm(h.app, session, `/ui/jobs/${job.id}/timing`, {
+      ...timing({ value: `every ${'9'.repeat(140)} minutes` }),
+      intent: 'save',
+    })
+    assert.equal(long.status, 422)
+    const html = await long.text()
+    assert.match(html, /<strong>every<\/strong>/)
+    assert.match(html, /at most 100 characters/)
+  })
 })

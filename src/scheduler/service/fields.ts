@@ -26,16 +26,11 @@ export function isGiven(value: unknown): boolean {
   )
 }
 
+/** Tags as comma-separated text (the OpenAPI face) or a list (MCP). */
 export function parseTags(value: unknown): string[] {
   if (!isGiven(value)) return []
-  const tags = [
-    ...new Set(
-      String(value)
-        .split(',')
-        .map((t) => t.trim().toLowerCase())
-        .filter(Boolean),
-    ),
-  ]
+  const given = Array.isArray(value) ? value.map(String) : String(value).split(',')
+  const tags = [...new Set(given.map((t) => t.trim().toLowerCase()).filter(Boolean))]
   if (tags.length > MAX_TAGS)
     throw fieldProblem('tags', `has more than ${MAX_TAGS} tags.`, 'Send fewer tags.')
   for (const tag of tags) {
@@ -64,12 +59,25 @@ export function timingInput(input: Record<string, unknown>): TimingInput {
   }
 }
 
-/** sha256 over the request's given fields in a fixed order: identical retries hash the same. */
+/**
+ * A value as the OpenAPI face sends it: a list as comma-separated text, an object as JSON text. MCP
+ * sends these nested; hashing the flat form lets the same content hash the same through either.
+ */
+function flatForm(value: unknown): unknown {
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+    return value.join(',')
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : value
+}
+
+/**
+ * sha256 over the request's given fields in a fixed order, each in its flat form: identical retries
+ * hash the same, and so does the same content sent through the other face.
+ */
 export function contentHash(kind: string, input: Record<string, unknown>): string {
   const given = Object.keys(input)
     .filter((key) => isGiven(input[key]))
     .sort()
-    .map((key) => [key, input[key]])
+    .map((key) => [key, flatForm(input[key])])
   return createHash('sha256')
     .update(JSON.stringify([kind, given]))
     .digest('hex')

@@ -1,11 +1,9 @@
 /** The jobs list, a job's page, and the actions on a job (pause, resume, run now, cancel, timing). */
-import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { ProblemError } from '../../http/problem-error.ts'
-import { zodToProblem } from '../../http/problem-response.ts'
-import { timingFields } from '../../routes/scheduling-schemas.ts'
-import { isJobActionName, JOB_ACTIONS, uiActor } from '../actions.ts'
+import type { PreviewResult } from '../../scheduler/service/read.ts'
+import { isJobActionName, JOB_ACTIONS, runUiTool } from '../actions.ts'
 import type { UiContext } from '../context.ts'
 import type { UiEnv } from '../env.ts'
 import { type ExecutionRow, JobBody, type JobBodyProps, JobPage } from '../pages/job.tsx'
@@ -21,7 +19,7 @@ import { isHtmx, renderFragment, renderPage } from '../render.ts'
 
 const PAGE_SIZE = 25
 const EXECUTIONS_SHOWN = 20
-const TimingSchema = z.object(timingFields)
+const PREVIEW_COUNT = 5
 
 type Problem = { detail: string; errors?: ProblemError['errors'] }
 const problemOf = (err: ProblemError): Problem => ({ detail: err.detail, errors: err.errors })
@@ -56,20 +54,20 @@ function readTimingForm(form: Record<string, unknown>): TimingForm {
   }
 }
 
-/** The form as updateJob input, validated by the tools' own timing schema. */
+/** The form as updateJob and previewSchedule input (the tools check it). */
 function timingInput(form: TimingForm): Record<string, unknown> {
   const maxRuns = form.max_runs === '' ? null : Number(form.max_runs)
-  const input = {
+  return {
     [form.kind]: form.value,
     timezone: form.timezone || null,
     starts_at: form.starts_at || null,
     ends_at: form.ends_at || null,
     max_runs: maxRuns !== null && Number.isFinite(maxRuns) ? maxRuns : form.max_runs || null,
   }
-  const parsed = TimingSchema.safeParse(input)
-  if (!parsed.success) throw zodToProblem(parsed.error, 'body')
-  return input
 }
+
+/** Who acts: the session's key, with the request's logger. */
+const caller = (c: Context<UiEnv>) => ({ keyName: c.get('session').keyName, log: c.get('log') })
 
 export function createJobRoutes(ui: UiContext) {
   async function jobBodyProps(
@@ -145,14 +143,19 @@ export function createJobRoutes(ui: UiContext) {
       const form = readTimingForm(body)
       const intent = body.intent === 'save' ? 'save' : 'preview'
       let problem: Problem | null = null
-      let preview = null
+      let preview: PreviewResult | null = null
       try {
         const input = timingInput(form)
         if (intent === 'save') {
-          await ui.scheduler.updateJob(id, input, uiActor(c.get('session').keyName))
+          await runUiTool(ui, 'updateJob', { job_id: id, ...input }, caller(c))
           return c.redirect(`/ui/jobs/${id}?done=timing`, 303)
         }
-        preview = ui.scheduler.previewSchedule(input, 5)
+        preview = (await runUiTool(
+          ui,
+          'previewSchedule',
+          { ...input, count: PREVIEW_COUNT },
+          caller(c),
+        )) as unknown as PreviewResult
       } catch (err) {
         if (!isCallerProblem(err) || err.status === 404) throw err
         problem = problemOf(err)
@@ -182,7 +185,7 @@ export function createJobRoutes(ui: UiContext) {
       let notice: JobBodyProps['notice']
       let status: 200 | 404 | 409 | 422 = 200
       try {
-        await JOB_ACTIONS[verb].run(ui.scheduler, id, uiActor(c.get('session').keyName))
+        await runUiTool(ui, JOB_ACTIONS[verb].tool, { job_id: id }, caller(c))
         notice = { kind: 'ok', text: JOB_ACTIONS[verb].done }
       } catch (err) {
         if (!isCallerProblem(err) || err.status === 404) throw err

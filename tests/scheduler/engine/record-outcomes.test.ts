@@ -46,6 +46,7 @@ const scripted: ActionDefinition<{ script: string }, Record<string, never>> = {
     description: 'A scripted test action.',
   },
   fields: { script: z.string() },
+  toolFields: { script: z.string().describe('The script.') },
   requiredFields: ['script'],
   defaultTimeoutSeconds: 30,
   prepare: async (input) => ({ params: { script: String(input.script) }, secrets: {} }),

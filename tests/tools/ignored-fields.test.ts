@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ignoredFieldWarnings, suggestField } from '../../src/routes/ignored-fields.ts'
+import { ignoredFieldWarnings, suggestField } from '../../src/tools/ignored-fields.ts'
 
 const webhookFields = [
   'name',
