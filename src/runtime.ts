@@ -4,7 +4,6 @@
  */
 import type { PgBoss } from 'pg-boss'
 import { createConfiguredDifyAction } from './actions/dify.ts'
-import { createActionRegistry } from './actions/registry.ts'
 import { createWebhookAction } from './actions/webhook.ts'
 import { createWhatsAppAction } from './actions/whatsapp.ts'
 import type { Config } from './config.ts'
@@ -21,6 +20,7 @@ import {
   createOutcomeCallbacks,
   type OutcomeCallbacks,
 } from './outcomes/index.ts'
+import { createActionRegistry } from './scheduler/action-registry.ts'
 import {
   countDueNotStarted,
   createBoss,

@@ -3,7 +3,6 @@
  * answer. Jobs store the app's name, never its key: the key is looked up in DIFY_APPS at run time.
  */
 import { z } from '@hono/zod-openapi'
-import { fieldProblem, validationProblem } from '../http/problem-error.ts'
 import {
   checkInputs,
   createDifyCatalog,
@@ -18,10 +17,15 @@ import {
   type DifyWorkflowRun,
 } from '../integrations/dify/index.ts'
 import type { Logger } from '../logger.ts'
+import { fieldProblem, validationProblem } from '../problem-error.ts'
+import type {
+  ActionDefinition,
+  ActionResult,
+  PreparedAction,
+} from '../scheduler/action-contract.ts'
 import { ERROR_CLASS } from '../scheduler/states.ts'
 import { flatShape, mcpShape, optionalText, requiredText, structured } from '../tools/field-spec.ts'
 import { parseJsonTextObject } from './json-text.ts'
-import type { ActionDefinition, ActionResult, PreparedAction } from './types.ts'
 
 export const DIFY_KIND = 'dify'
 /** Failed runs Dify itself reported (error envelope, error event, failed workflow). */

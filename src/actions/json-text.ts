@@ -4,7 +4,7 @@
  * JSON: every JSON-text field refuses it and shows the same value as JSON to send instead.
  */
 import { findUnstorableText } from '../db/storable-text.ts'
-import { fieldProblem, unstorableTextProblem } from '../http/problem-error.ts'
+import { fieldProblem, unstorableTextProblem } from '../problem-error.ts'
 import { pythonLiteralAsJson } from './python-literal.ts'
 
 export { pythonLiteralAsJson } from './python-literal.ts'

@@ -2,8 +2,9 @@
  * Caller-given request headers (a JSON object text field) for calls to caller-given URLs: webhook
  * jobs' `headers` and callbacks' `callback_headers`. Values are secrets: never echoed in a message.
  */
-import { fieldProblem } from '../http/problem-error.ts'
+
 import { SIGNATURE_HEADERS } from '../outbound/signing.ts'
+import { fieldProblem } from '../problem-error.ts'
 import { parseJsonTextObject } from './json-text.ts'
 
 const MAX_HEADERS = 30

@@ -2,8 +2,9 @@
  * The webhook body as stored: its text, whether it is JSON, and the Content-Type to send. A Python
  * dict repr (Dify's text for an object) is refused with its JSON form unless plain text was meant.
  */
-import { fieldProblem } from '../http/problem-error.ts'
+
 import type { OutboundMethod } from '../outbound/index.ts'
+import { fieldProblem } from '../problem-error.ts'
 import { pythonLiteralAsJson, pythonReprProblem } from './json-text.ts'
 
 export const MAX_BODY_BYTES = 256 * 1024

@@ -1,6 +1,5 @@
 /** The webhook action: call a URL with a method, headers and body; 2xx is success, anything else a failed attempt. */
 import { z } from '@hono/zod-openapi'
-import { fieldProblem } from '../http/problem-error.ts'
 import {
   type AddressPolicy,
   assertUrlAllowed,
@@ -10,11 +9,15 @@ import {
   type OutboundMethod,
 } from '../outbound/index.ts'
 import type { WebhookSigner } from '../outbound/signing.ts'
+import { fieldProblem } from '../problem-error.ts'
+import type {
+  ActionDefinition,
+  ActionResult,
+  PreparedAction,
+} from '../scheduler/action-contract.ts'
 import { ERROR_CLASS } from '../scheduler/states.ts'
 import { flatShape, mcpShape, optionalText, requiredText, structured } from '../tools/field-spec.ts'
-import { parseJsonTextObject } from './json-text.ts'
 import { parseRequestHeaders, requestHeaderNames } from './request-headers.ts'
-import type { ActionDefinition, ActionResult, PreparedAction } from './types.ts'
 import { parseBody, parseContentType } from './webhook-body.ts'
 
 export const WEBHOOK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const

@@ -10,9 +10,13 @@ import { parseMessageText } from '../integrations/whatsapp/message.ts'
 import { displayNumber } from '../integrations/whatsapp/phone.ts'
 import type { WhatsAppService } from '../integrations/whatsapp/service.ts'
 import { describeSlotReason } from '../integrations/whatsapp/slots.ts'
+import type {
+  ActionDefinition,
+  ActionResult,
+  ExecutionContext,
+} from '../scheduler/action-contract.ts'
 import { ERROR_CLASS } from '../scheduler/states.ts'
 import { flatShape, mcpShape, requiredText } from '../tools/field-spec.ts'
-import type { ActionDefinition, ActionResult, ExecutionContext } from './types.ts'
 
 export const WHATSAPP_KIND = 'whatsapp'
 

@@ -3,8 +3,8 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { ApiKey } from '../config.ts'
+import { ProblemError } from '../problem-error.ts'
 import type { ApiKeyVerifier, AppEnv } from './app-env.ts'
-import { ProblemError } from './problem-error.ts'
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 

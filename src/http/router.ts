@@ -1,9 +1,9 @@
 /** Builds routers that share the app's validation hook, and marks tool routes as API-key protected. */
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
 import { findUnstorableText } from '../db/storable-text.ts'
+import { unstorableTextProblem } from '../problem-error.ts'
 import type { AppEnv } from './app-env.ts'
 import { requireApiKey } from './auth.ts'
-import { unstorableTextProblem } from './problem-error.ts'
 import { zodToProblem } from './problem-response.ts'
 
 export const BEARER_SCHEME = 'bearerAuth'

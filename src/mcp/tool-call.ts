@@ -5,10 +5,10 @@
  * (field, message, hint); an internal error says only that it was logged under the request id.
  */
 import type { CallToolResult } from '@modelcontextprotocol/server'
-import { ProblemError } from '../http/problem-error.ts'
 import { problemBody, problemFor } from '../http/problem-response.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
+import { ProblemError } from '../problem-error.ts'
 import type { Clock } from '../time/clock.ts'
 import { ignoredFieldWarnings } from '../tools/ignored-fields.ts'
 import { type AnyTool, callTool } from '../tools/index.ts'

@@ -5,10 +5,10 @@
  * a non-secret spec plus write-only header values.
  */
 import { parseRequestHeaders } from '../actions/request-headers.ts'
-import { fieldProblem } from '../http/problem-error.ts'
 import type { DifyCatalog } from '../integrations/dify/index.ts'
 import type { WhatsAppService } from '../integrations/whatsapp/index.ts'
 import { type AddressPolicy, assertUrlAllowed, type HostResolver } from '../outbound/index.ts'
+import { fieldProblem } from '../problem-error.ts'
 
 export const CALLBACK_ON = ['success', 'failure', 'always'] as const
 export type CallbackOn = (typeof CALLBACK_ON)[number]

@@ -5,11 +5,15 @@
  * the job or the run it reports, and a callback has no callback of its own.
  */
 import type { JobResultStatus, JobWithMetadata, PgBoss } from 'pg-boss'
-import type { ActionRegistry } from '../actions/registry.ts'
-import type { ActionResult, AnyActionDefinition, PreparedAction } from '../actions/types.ts'
 import type { Pool } from '../db/pool.ts'
 import type { Logger } from '../logger.ts'
 import { webhookMessageId } from '../outbound/signing.ts'
+import type {
+  ActionResult,
+  AnyActionDefinition,
+  PreparedAction,
+} from '../scheduler/action-contract.ts'
+import type { ActionRegistry } from '../scheduler/action-registry.ts'
 import { executionIdFor } from '../scheduler/engine/boss.ts'
 import {
   type ExecutionOutcome,

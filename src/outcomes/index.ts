@@ -3,9 +3,9 @@
  * callback when a run settles, and the worker that delivers them (one execution row per try).
  */
 import type { JobResult, PgBoss } from 'pg-boss'
-import type { ActionRegistry } from '../actions/registry.ts'
 import type { Pool, Queryable } from '../db/pool.ts'
 import type { Logger } from '../logger.ts'
+import type { ActionRegistry } from '../scheduler/action-registry.ts'
 import type { AbandonedAttempt, FinishedAttempt } from '../scheduler/engine/index.ts'
 import type { Clock } from '../time/clock.ts'
 import { deliverCallback } from './deliver.ts'

@@ -3,7 +3,7 @@
  * {type, timestamp, data} shape) and the sentences posted into a Dify conversation or sent by
  * WhatsApp. Built from the stored execution, so a callback reports exactly what the record says.
  */
-import type { ActionRegistry } from '../actions/registry.ts'
+import type { ActionRegistry } from '../scheduler/action-registry.ts'
 import type { ExecutionRecord } from '../scheduler/repository/executions.ts'
 import type { JobRecord } from '../scheduler/repository/jobs.ts'
 import { executionView } from '../scheduler/views.ts'

@@ -1,9 +1,9 @@
 /** ClickUp integration endpoints (ops document): the signed webhook, rules CRUD, webhook registration, reconcile. */
 import { createRoute, z } from '@hono/zod-openapi'
-import type { ActionRegistry } from '../actions/registry.ts'
 import { ProblemObject, problemResponses } from '../http/problem-schemas.ts'
 import { createRouter, protectedRoute } from '../http/router.ts'
 import type { ClickUpService } from '../integrations/clickup/index.ts'
+import type { ActionRegistry } from '../scheduler/action-registry.ts'
 
 export interface ClickUpRoutesDeps {
   clickup: ClickUpService

@@ -1,5 +1,5 @@
 /** What agents see: jobs and executions as JSON, secrets left out, times in UTC and in the job's zone. */
-import type { ActionRegistry } from '../actions/registry.ts'
+import type { ActionRegistry } from './action-registry.ts'
 import { type AttemptJob, describeAttempt, describeLastRun } from './outcome-words.ts'
 import type { ExecutionRecord } from './repository/executions.ts'
 import type { JobRecord } from './repository/jobs.ts'

@@ -3,8 +3,8 @@
  * gets from its route validation, and the same 422 problems.
  */
 import { findUnstorableText } from '../db/storable-text.ts'
-import { fieldProblem, unstorableTextProblem } from '../http/problem-error.ts'
 import { zodToProblem } from '../http/problem-response.ts'
+import { fieldProblem, unstorableTextProblem } from '../problem-error.ts'
 import type { AnyTool, ToolContext } from './types.ts'
 
 /**

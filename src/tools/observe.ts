@@ -1,7 +1,7 @@
 /** Counts and times every tool call, whichever face it came through, by how it ended. */
 import { isDatabaseUnavailable } from '../db/unavailable.ts'
-import { ProblemError } from '../http/problem-error.ts'
 import type { Metrics } from '../metrics.ts'
+import { ProblemError } from '../problem-error.ts'
 
 /** ok; rejected: a problem the caller can act on (4xx); unavailable: the database; error: a fault. */
 export type ToolOutcome = 'ok' | 'rejected' | 'unavailable' | 'error'

@@ -1,7 +1,7 @@
 /** schedule<Kind>: one scheduling tool per registered action (scheduleWebhook, …), from the action registry. */
 import { z } from '@hono/zod-openapi'
-import type { AnyActionDefinition } from '../actions/types.ts'
 import { availableChannels, type NotifyChannel } from '../outcomes/callback-input.ts'
+import type { AnyActionDefinition } from '../scheduler/action-contract.ts'
 import { callbackFields } from './callback-fields.ts'
 import { flatShape, mcpShape } from './field-spec.ts'
 import { JobChangeResponse, problemResponses } from './http-schemas.ts'

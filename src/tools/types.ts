@@ -3,10 +3,10 @@
  * the OpenAPI face (http/tool-routes.ts), the MCP face (mcp/) and the dashboard's actions all serve.
  */
 import type { RouteConfig, z } from '@hono/zod-openapi'
-import type { ActionRegistry } from '../actions/registry.ts'
 import type { DifyCatalog } from '../integrations/dify/index.ts'
 import type { WhatsAppService } from '../integrations/whatsapp/index.ts'
 import type { Logger } from '../logger.ts'
+import type { ActionRegistry } from '../scheduler/action-registry.ts'
 import type { Actor, SchedulerService } from '../scheduler/service/index.ts'
 import type { Clock } from '../time/clock.ts'
 

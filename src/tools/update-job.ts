@@ -1,6 +1,6 @@
 /** updateJob: change a job's name, notes, tags, limits, timing or action fields. */
 import { z } from '@hono/zod-openapi'
-import type { ActionRegistry } from '../actions/registry.ts'
+import type { ActionRegistry } from '../scheduler/action-registry.ts'
 import { flatShape, mcpShape, optionalFields, type ToolFields } from './field-spec.ts'
 import { JobChangeResponse, problemResponses } from './http-schemas.ts'
 import { jobFields, schedulingLimits, timingFields } from './job-fields.ts'

@@ -1,10 +1,11 @@
 /** What every dashboard route needs, built once by createDashboard. */
-import type { ActionRegistry } from '../actions/registry.ts'
+
 import type { ApiKey } from '../config.ts'
 import type { Pool } from '../db/pool.ts'
 import type { ClickUpService } from '../integrations/clickup/index.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
+import type { ActionRegistry } from '../scheduler/action-registry.ts'
 import type { SchedulerService } from '../scheduler/service/index.ts'
 import type { Clock } from '../time/clock.ts'
 import type { ToolRegistry } from '../tools/index.ts'

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { findUnstorableText } from '../db/storable-text.ts'
-import { unstorableTextProblem } from '../http/problem-error.ts'
+import { unstorableTextProblem } from '../problem-error.ts'
 import type { UiEnv } from './env.ts'
 
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createDifyAction, type DifyParams } from '../../src/actions/dify.ts'
-import type { ExecutionContext, PreparedAction } from '../../src/actions/types.ts'
-import { ProblemError } from '../../src/http/problem-error.ts'
 import {
   createDifyCatalog,
   createDifyClient,
   type DifyApp,
   parseDifyApps,
 } from '../../src/integrations/dify/index.ts'
+import { ProblemError } from '../../src/problem-error.ts'
+import type { ExecutionContext, PreparedAction } from '../../src/scheduler/action-contract.ts'
 import { type FakeDify, startFakeDify } from '../helpers/fake-dify.ts'
 import { captureLogs } from '../helpers/log-capture.ts'
 import { freePort } from '../helpers/server-process.ts'

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { z } from 'zod'
-import { createActionRegistry } from '../../src/actions/registry.ts'
-import type { AnyActionDefinition } from '../../src/actions/types.ts'
+import type { AnyActionDefinition } from '../../src/scheduler/action-contract.ts'
+import { createActionRegistry } from '../../src/scheduler/action-registry.ts'
 
 function definition(kind: string): AnyActionDefinition {
   return {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createWebhookAction } from '../../src/actions/webhook.ts'
-import { ProblemError } from '../../src/http/problem-error.ts'
 import { createAddressPolicy, createOutboundClient } from '../../src/outbound/index.ts'
 import { createWebhookSigner } from '../../src/outbound/signing.ts'
+import { ProblemError } from '../../src/problem-error.ts'
 import { captureLogs } from '../helpers/log-capture.ts'
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts'
 

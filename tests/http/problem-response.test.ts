@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { createRoute, z } from '@hono/zod-openapi'
-import { ProblemError } from '../../src/http/problem-error.ts'
 import { createRouter } from '../../src/http/router.ts'
+import { ProblemError } from '../../src/problem-error.ts'
 import { authHeader, buildTestApp } from '../helpers/app.ts'
 import { readJson } from '../helpers/http.ts'
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ProblemError } from '../../src/http/problem-error.ts'
 import { parseMessageText } from '../../src/integrations/whatsapp/message.ts'
 import { displayNumber, normalisePhoneNumber } from '../../src/integrations/whatsapp/phone.ts'
+import { ProblemError } from '../../src/problem-error.ts'
 
 function rejects422(fn: () => unknown, field: string, pattern: RegExp) {
   assert.throws(fn, (err: unknown) => {

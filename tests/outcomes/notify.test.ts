@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { ProblemError } from '../../src/http/problem-error.ts'
+import { ProblemError } from '../../src/problem-error.ts'
 import { waitUntil } from '../helpers/engine-wait.ts'
 import { type FakeDify, type RecordedDifyRequest, startFakeDify } from '../helpers/fake-dify.ts'
 import { type FakeEvolution, startFakeEvolution } from '../helpers/fake-evolution.ts'

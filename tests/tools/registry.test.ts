@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { z } from '@hono/zod-openapi'
-import { ProblemError } from '../../src/http/problem-error.ts'
+import { ProblemError } from '../../src/problem-error.ts'
 import { optionalInteger, optionalText, structured } from '../../src/tools/field-spec.ts'
 import { createToolRegistry, parseToolInput, type ToolDeps } from '../../src/tools/index.ts'
 import { defineTool } from '../../src/tools/types.ts'

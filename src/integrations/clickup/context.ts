@@ -1,8 +1,8 @@
 /** What every ClickUp service operation needs: the injected dependencies plus the one API client. */
 import type { PgBoss } from 'pg-boss'
-import type { ActionRegistry } from '../../actions/registry.ts'
 import type { Pool } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
+import type { ActionRegistry } from '../../scheduler/action-registry.ts'
 import type { SchedulerService } from '../../scheduler/service/index.ts'
 import type { Clock } from '../../time/clock.ts'
 import type { ClickUpClient } from './client.ts'

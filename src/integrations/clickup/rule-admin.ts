@@ -1,6 +1,6 @@
 /** The operator's rule operations: list, read, create, update and delete (which cancels the jobs). */
 import { withTransaction } from '../../db/pool.ts'
-import { notFoundProblem } from '../../http/problem-error.ts'
+import { notFoundProblem } from '../../problem-error.ts'
 import { ACTOR, type ClickUpContext } from './context.ts'
 import * as repo from './repository.ts'
 import { checkRuleAction, parseRuleInput, ruleToInput } from './rules.ts'

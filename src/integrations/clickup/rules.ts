@@ -1,8 +1,8 @@
 /** Rules: validating operator input, rendering {{task.*}} templates and working out a job's run time. */
 import { randomUUID } from 'node:crypto'
-import type { ActionRegistry } from '../../actions/registry.ts'
 import { toStorableText } from '../../db/storable-text.ts'
-import { type FieldError, validationProblem } from '../../http/problem-error.ts'
+import { type FieldError, validationProblem } from '../../problem-error.ts'
+import type { ActionRegistry } from '../../scheduler/action-registry.ts'
 import { parseSignedDuration } from '../../scheduler/timing/index.ts'
 import type { ClickUpTask } from './client.ts'
 import type { NewRule, RuleRecord, RunAtField } from './repository.ts'

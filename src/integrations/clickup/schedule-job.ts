@@ -1,5 +1,5 @@
 /** Creating the scheduler job for one (rule, task): its input, and adopting a job a retry made. */
-import { ProblemError } from '../../http/problem-error.ts'
+import { ProblemError } from '../../problem-error.ts'
 import type { ClickUpTask } from './client.ts'
 import { ACTOR, type ClickUpContext } from './context.ts'
 import type * as repo from './repository.ts'

@@ -1,5 +1,5 @@
 /** ClickUp failures as the documented 424: not the caller's mistake, and Dify-style clients drop 5xx bodies. */
-import { ProblemError } from '../../http/problem-error.ts'
+import { ProblemError } from '../../problem-error.ts'
 import { ClickUpError } from './client.ts'
 
 function advice(err: ClickUpError): string {

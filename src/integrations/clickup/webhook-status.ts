@@ -2,7 +2,7 @@
  * The registered webhooks as people see them: each stored hook with ClickUp's health for it, and
  * re-registration of one that is suspended, failing or gone.
  */
-import { notFoundProblem } from '../../http/problem-error.ts'
+import { notFoundProblem } from '../../problem-error.ts'
 import type { ClickUpWebhook } from './client.ts'
 import type { ClickUpContext } from './context.ts'
 import * as repo from './repository.ts'

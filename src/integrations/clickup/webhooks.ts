@@ -1,5 +1,5 @@
 /** ClickUp webhooks: registering one with its secret, listing them, and checking their health. */
-import { ProblemError } from '../../http/problem-error.ts'
+import { ProblemError } from '../../problem-error.ts'
 import type { ClickUpWebhook } from './client.ts'
 import type { ClickUpContext } from './context.ts'
 import * as repo from './repository.ts'

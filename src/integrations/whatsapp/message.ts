@@ -1,5 +1,5 @@
 /** Validates the text of a WhatsApp message as agents send it. */
-import { fieldProblem } from '../../http/problem-error.ts'
+import { fieldProblem } from '../../problem-error.ts'
 
 /** WhatsApp accepts far longer texts; a reminder or notice longer than this is almost surely a mistake. */
 export const MAX_MESSAGE_CHARS = 4_096

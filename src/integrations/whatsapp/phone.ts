@@ -1,5 +1,5 @@
 /** Normalises the phone numbers agents give to the digits-only international form Evolution expects. */
-import { fieldProblem } from '../../http/problem-error.ts'
+import { fieldProblem } from '../../problem-error.ts'
 
 /** E.164 allows at most 15 digits; the shortest real international numbers have about 8. */
 export const MIN_PHONE_DIGITS = 8

@@ -3,7 +3,7 @@
  * caller's mistake, and Dify drops 5xx bodies and retries (../shared/reference/dify-tools.md rule 12),
  * so those are 424 Failed Dependency with a sentence saying what to do.
  */
-import { fieldProblem, ProblemError } from '../../http/problem-error.ts'
+import { fieldProblem, ProblemError } from '../../problem-error.ts'
 import type { EvolutionError } from '../evolution/index.ts'
 import { displayNumber } from './phone.ts'
 import { describeSlotReason, type SendLimits, type SlotReason } from './slots.ts'

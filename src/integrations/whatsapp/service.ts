@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { conflictProblem } from '../../http/problem-error.ts'
 import type { Logger } from '../../logger.ts'
+import { conflictProblem } from '../../problem-error.ts'
 import { type EvolutionClient, EvolutionError } from '../evolution/index.ts'
 import type { WhatsAppLimiter } from './limiter.ts'
 import { parseMessageText } from './message.ts'

@@ -4,11 +4,11 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { PgBoss } from 'pg-boss'
-import type { ActionRegistry } from '../../actions/registry.ts'
 import { bossDb } from '../../db/boss-db.ts'
 import type { Pool, Queryable } from '../../db/pool.ts'
 import type { Logger } from '../../logger.ts'
 import type { Clock } from '../../time/clock.ts'
+import type { ActionRegistry } from '../action-registry.ts'
 import type { JobRecord } from '../repository/jobs.ts'
 import { queueName, replayOccurrenceId } from './boss.ts'
 import { createDispatcher, type DispatchSettings } from './dispatcher.ts'

@@ -1,9 +1,10 @@
 /** Runs one claimed attempt: the action under a timeout and the shutdown signal, then its recorded outcome. */
-import type { ActionRegistry } from '../../actions/registry.ts'
-import type { ActionResult, ExecutionContext } from '../../actions/types.ts'
+
 import type { Logger } from '../../logger.ts'
 import { webhookMessageId } from '../../outbound/signing.ts'
 import type { Clock } from '../../time/clock.ts'
+import type { ActionResult, ExecutionContext } from '../action-contract.ts'
+import type { ActionRegistry } from '../action-registry.ts'
 import type { ExecutionOutcome } from '../repository/executions.ts'
 import { ERROR_CLASS } from '../states.ts'
 import type { ClaimedAttempt } from './claim.ts'

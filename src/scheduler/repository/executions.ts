@@ -2,8 +2,9 @@
  * Executions as the service reads them: one job_executions row per attempt, opened by a claim
  * (claims.ts) and finished when the attempt's outcome is recorded or it is abandoned (outcomes.ts).
  */
-import type { ActionResult } from '../../actions/types.ts'
+
 import type { Queryable } from '../../db/pool.ts'
+import type { ActionResult } from '../action-contract.ts'
 import type { ExecutionStatus } from '../states.ts'
 
 export interface ExecutionRecord {

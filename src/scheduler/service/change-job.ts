@@ -4,7 +4,7 @@
  * fires sees the mismatch and does nothing).
  */
 import { withTransaction } from '../../db/pool.ts'
-import { conflictProblem, notFoundProblem } from '../../http/problem-error.ts'
+import { conflictProblem, notFoundProblem } from '../../problem-error.ts'
 import { findJob, type JobPatch, type JobRecord, updateJob } from '../repository/jobs.ts'
 import { JOB_STATUS, type JobStatus } from '../states.ts'
 import { nextOccurrence } from '../timing/index.ts'

@@ -1,8 +1,9 @@
 /** What every service operation needs, built once by createSchedulerService. */
-import type { ActionRegistry } from '../../actions/registry.ts'
+
 import type { Pool } from '../../db/pool.ts'
 import type { CallbackInput } from '../../outcomes/callback-input.ts'
 import type { Clock } from '../../time/clock.ts'
+import type { ActionRegistry } from '../action-registry.ts'
 import type { Engine } from '../engine/index.ts'
 import type { ChangeChannel } from '../repository/job-changes.ts'
 

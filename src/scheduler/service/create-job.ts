@@ -1,7 +1,7 @@
 /** Creating a job: validate, then insert it and its first occurrence in one transaction, idempotently. */
 import { randomUUID } from 'node:crypto'
 import { withTransaction } from '../../db/pool.ts'
-import { conflictProblem, validationProblem } from '../../http/problem-error.ts'
+import { conflictProblem, validationProblem } from '../../problem-error.ts'
 import {
   findJobByDedupeKey,
   findRecentIdenticalJob,

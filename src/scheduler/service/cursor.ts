@@ -1,5 +1,5 @@
 /** Opaque keyset cursors: base64url JSON of the last row's sort key. */
-import { fieldProblem } from '../../http/problem-error.ts'
+import { fieldProblem } from '../../problem-error.ts'
 
 export interface Keyset {
   at: Date

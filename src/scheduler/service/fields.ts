@@ -1,6 +1,6 @@
 /** Validation of the fields every job shares (name, tags, attempts…), beyond what the route schemas check. */
 import { createHash } from 'node:crypto'
-import { fieldProblem, notFoundProblem } from '../../http/problem-error.ts'
+import { fieldProblem, notFoundProblem } from '../../problem-error.ts'
 import type { TimingInput } from '../timing/index.ts'
 
 export const DEFAULT_MAX_ATTEMPTS = 3

@@ -1,5 +1,5 @@
 /** One job with everything a person looks at: its view, the next runs and its audit trail. */
-import { notFoundProblem } from '../../http/problem-error.ts'
+import { notFoundProblem } from '../../problem-error.ts'
 import { listJobChanges } from '../repository/job-changes.ts'
 import { findJob } from '../repository/jobs.ts'
 import { type RunTime, toRunTime } from '../timing/index.ts'

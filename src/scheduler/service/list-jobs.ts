@@ -2,7 +2,7 @@
  * listJobs: newest first, filtered by status, action, tag and a word search over name, description
  * and tags (case- and accent-insensitive), with a sentence saying what was searched and found.
  */
-import { fieldProblem } from '../../http/problem-error.ts'
+import { fieldProblem } from '../../problem-error.ts'
 import { listJobs as selectJobs } from '../repository/list-jobs.ts'
 import { JOB_STATUSES, type JobStatus } from '../states.ts'
 import { type JobView, jobView } from '../views.ts'

@@ -1,5 +1,5 @@
 /** The `outcome` filter of listJobs and listExecutions: how an attempt ended. */
-import { fieldProblem } from '../../http/problem-error.ts'
+import { fieldProblem } from '../../problem-error.ts'
 import { EXECUTION_OUTCOMES, type ExecutionOutcomeFilter } from '../repository/executions.ts'
 import { isGiven } from './fields.ts'
 

@@ -1,5 +1,5 @@
 /** Read-only operations: get a job, list and get executions, and previewing a schedule (saves nothing). */
-import { notFoundProblem } from '../../http/problem-error.ts'
+import { notFoundProblem } from '../../problem-error.ts'
 import { whenLocal } from '../outcome-words.ts'
 import { findExecution, listExecutions as selectExecutions } from '../repository/executions.ts'
 import { findJob, type JobRecord } from '../repository/jobs.ts'

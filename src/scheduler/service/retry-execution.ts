@@ -5,7 +5,7 @@
  * replay it already queued and answers it again with `duplicate: true`.
  */
 import { withTransaction } from '../../db/pool.ts'
-import { conflictProblem, notFoundProblem } from '../../http/problem-error.ts'
+import { conflictProblem, notFoundProblem } from '../../problem-error.ts'
 import { executionIdFor, replayOccurrenceId } from '../engine/boss.ts'
 import { whenLocal } from '../outcome-words.ts'
 import { type ExecutionRecord, findExecution } from '../repository/executions.ts'

@@ -1,6 +1,6 @@
 /** updateJob: change name, description, tags, limits, timing or action fields; the pending occurrence is replaced atomically. */
 import { withTransaction } from '../../db/pool.ts'
-import { validationProblem } from '../../http/problem-error.ts'
+import { validationProblem } from '../../problem-error.ts'
 import { type JobPatch, type JobRecord, updateJob as writeJob } from '../repository/jobs.ts'
 import { JOB_STATUS } from '../states.ts'
 import { firstOccurrence } from '../timing/index.ts'

@@ -4,7 +4,7 @@
  * Modifiers sent alone (timezone, starts_at, ends_at, max_runs) are applied to the job's current
  * timing, rebuilt from what is stored.
  */
-import { fieldProblem } from '../../http/problem-error.ts'
+import { fieldProblem } from '../../problem-error.ts'
 import type { JobRecord } from '../repository/jobs.ts'
 import {
   localIso,

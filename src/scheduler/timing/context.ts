@@ -1,6 +1,6 @@
 // The per-call state shared by the schedule builders: now, zone, limits, preview mode and warnings.
 
-import { fieldProblem } from '../../http/problem-error.ts'
+import { fieldProblem } from '../../problem-error.ts'
 import { DEFAULT_MAX_AHEAD_MS, FAR_AHEAD_WARNING_MS, MS_PER_DAY } from './duration.ts'
 import { exampleLocalRunAt } from './examples.ts'
 import { humanizeDuration } from './humanize.ts'

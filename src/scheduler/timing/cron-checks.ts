@@ -3,7 +3,7 @@
 // be read seconds-first), W, and cron-parser's terse errors turned into sentences naming the field.
 
 import { CronExpressionParser } from 'cron-parser'
-import { fieldProblem } from '../../http/problem-error.ts'
+import { fieldProblem } from '../../problem-error.ts'
 import { describeCronExpression } from './cron-describe.ts'
 
 const DAY_ABBREVIATIONS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']

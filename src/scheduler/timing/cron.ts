@@ -10,7 +10,7 @@
 // This matches the rules for run_at/starts_at wall times (shift forward, earlier instant).
 
 import { type CronExpression, CronExpressionParser } from 'cron-parser'
-import { fieldProblem } from '../../http/problem-error.ts'
+import { fieldProblem } from '../../problem-error.ts'
 import {
   checkNearestWeekday,
   checkQuartzSyntax,

@@ -2,7 +2,7 @@
 // and examples computed from now ("tomorrow" → the run_at for tomorrow 09:00).
 
 import { DateTime } from 'luxon'
-import { fieldProblem, type ProblemError } from '../../http/problem-error.ts'
+import { fieldProblem, type ProblemError } from '../../problem-error.ts'
 import { analyseDuration, type DurationFailure } from './duration.ts'
 import { exampleLocalRunAt } from './examples.ts'
 import { suggestCronForPhrase } from './phrase-to-cron.ts'

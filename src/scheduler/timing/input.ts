@@ -1,6 +1,6 @@
 // Cleans a TimingInput and enforces the structural rules: exactly one mode, recurring-only fields, max_runs.
 
-import { type FieldError, fieldProblem, validationProblem } from '../../http/problem-error.ts'
+import { type FieldError, fieldProblem, validationProblem } from '../../problem-error.ts'
 import { exampleLocalRunAt } from './examples.ts'
 import type { TimingInput } from './types.ts'
 

@@ -1,7 +1,7 @@
 // Parses run_at / starts_at / ends_at and resolves wall times in a zone, including DST gaps and overlaps.
 
 import { DateTime } from 'luxon'
-import { fieldProblem } from '../../http/problem-error.ts'
+import { fieldProblem } from '../../problem-error.ts'
 import { MS_PER_DAY, MS_PER_MINUTE } from './duration.ts'
 import { exampleAbsoluteRunAt, exampleLocalRunAt } from './examples.ts'
 import { humanizeDuration } from './humanize.ts'

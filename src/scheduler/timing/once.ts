@@ -1,7 +1,7 @@
 // Builds one-off schedules from run_at (absolute or local wall time) or delay (relative to now).
 
 import { DateTime } from 'luxon'
-import { fieldProblem } from '../../http/problem-error.ts'
+import { fieldProblem } from '../../problem-error.ts'
 import {
   type BuildContext,
   bothClocks,

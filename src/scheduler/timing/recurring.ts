@@ -1,6 +1,6 @@
 // Builds recurring schedules: fixed intervals (`every`) and cron, with starts_at / ends_at / max_runs.
 
-import { fieldProblem } from '../../http/problem-error.ts'
+import { fieldProblem } from '../../problem-error.ts'
 import {
   type BuildContext,
   checkNotTooFar,

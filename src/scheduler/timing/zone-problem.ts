@@ -1,7 +1,7 @@
 // Refuses time zones agents get wrong (abbreviations, places, offsets, typos) with a hint naming the right one.
 
 import { IANAZone } from 'luxon'
-import { fieldProblem, type ProblemError } from '../../http/problem-error.ts'
+import { fieldProblem, type ProblemError } from '../../problem-error.ts'
 import { closestWord } from '../text-match.ts'
 import { formatOffset, normaliseTimezone, offsetMinutes } from './zone.ts'
 import { zoneAbbreviation, zoneForPlace } from './zone-names.ts'

@@ -1,6 +1,6 @@
 /** Small shared pieces: times with a UTC tooltip, status badges, notices, empty states, form errors. */
 import type { Child, FC } from 'hono/jsx'
-import type { FieldError } from '../../http/problem-error.ts'
+import type { FieldError } from '../../problem-error.ts'
 import { formatLocal, formatUtc } from '../format.ts'
 import { CSRF_FIELD } from '../session/middleware.ts'
 

@@ -3,8 +3,8 @@
  * and the handler keeps only the chosen action's; header values are write-only (never shown again).
  */
 import type { FC } from 'hono/jsx'
-import type { AnyActionDefinition } from '../../actions/types.ts'
-import type { FieldError } from '../../http/problem-error.ts'
+import type { FieldError } from '../../problem-error.ts'
+import type { AnyActionDefinition } from '../../scheduler/action-contract.ts'
 import { CsrfField, FieldErrors } from '../components/common.tsx'
 import { Layout } from '../components/layout.tsx'
 import { headerNames } from '../format.ts'

@@ -1,6 +1,6 @@
 /** Editing a job's timing: the form, the preview of the next runs, then saving what was previewed. */
 import type { FC } from 'hono/jsx'
-import type { FieldError } from '../../http/problem-error.ts'
+import type { FieldError } from '../../problem-error.ts'
 import type { PreviewResult } from '../../scheduler/service/read.ts'
 import type { JobView } from '../../scheduler/views.ts'
 import { CsrfField, FieldErrors, LocalTime } from '../components/common.tsx'

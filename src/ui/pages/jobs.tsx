@@ -1,6 +1,6 @@
 /** The jobs list: filters, newest first, one row per job, keyset pages. */
 import type { FC } from 'hono/jsx'
-import type { FieldError } from '../../http/problem-error.ts'
+import type { FieldError } from '../../problem-error.ts'
 import { JOB_STATUSES } from '../../scheduler/states.ts'
 import type { JobView } from '../../scheduler/views.ts'
 import { Badge, EmptyState, FieldErrors, LocalTime } from '../components/common.tsx'

@@ -1,13 +1,13 @@
 /** The ClickUp page and its actions: rules CRUD, webhook registration and re-registration, reconcile. */
 import type { Context } from 'hono'
 import { Hono } from 'hono'
-import { ProblemError } from '../../http/problem-error.ts'
 import {
   CLICKUP_ERROR_TYPE,
   ClickUpError,
   type ClickUpService,
   clickUpProblem,
 } from '../../integrations/clickup/index.ts'
+import { ProblemError } from '../../problem-error.ts'
 import type { UiContext } from '../context.ts'
 import type { UiEnv } from '../env.ts'
 import { ClickUpPage, type RuleView } from '../pages/clickup.tsx'

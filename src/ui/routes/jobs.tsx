@@ -1,7 +1,7 @@
 /** The jobs list, a job's page, and the actions on a job (pause, resume, run now, cancel, timing). */
 import type { Context } from 'hono'
 import { Hono } from 'hono'
-import { ProblemError } from '../../http/problem-error.ts'
+import { ProblemError } from '../../problem-error.ts'
 import type { PreviewResult } from '../../scheduler/service/read.ts'
 import { isJobActionName, JOB_ACTIONS, runUiTool } from '../actions.ts'
 import type { UiContext } from '../context.ts'

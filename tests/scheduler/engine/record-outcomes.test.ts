@@ -7,14 +7,14 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { z } from '@hono/zod-openapi'
 import type pg from 'pg'
-import { createActionRegistry } from '../../../src/actions/registry.ts'
+import { runMigrations } from '../../../src/db/migrate.ts'
+import { createPool } from '../../../src/db/pool.ts'
 import type {
   ActionDefinition,
   ActionResult,
   ExecutionContext,
-} from '../../../src/actions/types.ts'
-import { runMigrations } from '../../../src/db/migrate.ts'
-import { createPool } from '../../../src/db/pool.ts'
+} from '../../../src/scheduler/action-contract.ts'
+import { createActionRegistry } from '../../../src/scheduler/action-registry.ts'
 import { createBoss, queueName } from '../../../src/scheduler/engine/boss.ts'
 import { createEngine, type Engine } from '../../../src/scheduler/engine/index.ts'
 import {

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { createActionRegistry } from '../../../src/actions/registry.ts'
 import type {
   ActionResult,
   AnyActionDefinition,
   ExecutionContext,
-} from '../../../src/actions/types.ts'
+} from '../../../src/scheduler/action-contract.ts'
+import { createActionRegistry } from '../../../src/scheduler/action-registry.ts'
 import type { ClaimedAttempt } from '../../../src/scheduler/engine/claim.ts'
 import { createShutdownNotice, runAttempt } from '../../../src/scheduler/engine/run-attempt.ts'
 import { ERROR_CLASS } from '../../../src/scheduler/states.ts'

@@ -1,7 +1,7 @@
 /** The audit trail: every change to a job records who and through which face, in its own transaction. */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { ProblemError } from '../../../src/http/problem-error.ts'
+import { ProblemError } from '../../../src/problem-error.ts'
 import { authHeader, buildTestApp } from '../../helpers/app.ts'
 import { startTestScheduler, type TestScheduler } from '../../helpers/scheduler.ts'
 

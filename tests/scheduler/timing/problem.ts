@@ -1,6 +1,6 @@
 /** Test helper: runs a function that must throw a 422 ProblemError and returns it for inspection. */
 import assert from 'node:assert/strict'
-import { type FieldError, ProblemError } from '../../../src/http/problem-error.ts'
+import { type FieldError, ProblemError } from '../../../src/problem-error.ts'
 
 export function catchProblem(fn: () => unknown): ProblemError {
   try {

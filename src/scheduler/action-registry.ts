@@ -1,5 +1,5 @@
 /** The action registry: the scheduler knows action kinds only through this map. */
-import type { AnyActionDefinition } from './types.ts'
+import type { AnyActionDefinition } from './action-contract.ts'
 
 const KIND = /^[a-z][a-z0-9_]{1,30}$/
 
