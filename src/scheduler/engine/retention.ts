@@ -67,22 +67,6 @@ export interface RetentionPassDeps {
   signal?: AbortSignal
 }
 
-/** pg-boss deletes finished occurrences after this long at most (see bossDeleteAfterSeconds). */
-const BOSS_DELETE_AFTER_MAX_SECONDS = 7 * 24 * 3600
-
-/**
- * How long pg-boss keeps a completed, cancelled or failed occurrence (its deleteAfterSeconds). Its
- * rows are not history (job_executions is): only attempts still pending or running are read back (the
- * sweeper's retry count, retryExecution's "still planned" check and its replay idempotency, which
- * looks at the replay's execution row first). So a week (pg-boss's default) at most, and never longer
- * than the executions they produced.
- */
-export function bossDeleteAfterSeconds(settings: RetentionSettings): number {
-  const days = settings.executionRetentionDays
-  if (days === 0) return BOSS_DELETE_AFTER_MAX_SECONDS
-  return Math.min(BOSS_DELETE_AFTER_MAX_SECONDS, days * 24 * 3600)
-}
-
 /** Runs one full pass (no lock: the loop takes it; the scale bench calls this directly). */
 export async function runRetentionPass(deps: RetentionPassDeps): Promise<RetentionReport> {
   const startedAt = performance.now()

@@ -10,7 +10,6 @@ import pg from 'pg'
 import { runMigrations } from '../../../src/db/migrate.ts'
 import { createMetrics, createRetentionMetrics } from '../../../src/metrics.ts'
 import {
-  bossDeleteAfterSeconds,
   createRetentionLoop,
   RETENTION_LOCK_KEY,
   type RetentionSettings,
@@ -365,13 +364,5 @@ describe('retention reporting', () => {
     assert.match(text, /scheduler_retention_rows_deleted_total\{table="job_executions"\} 5/)
     assert.match(text, /scheduler_retention_rows_deleted_total\{table="scheduled_jobs"\} 1/)
     assert.match(text, /scheduler_retention_pass_duration_seconds_count 1/)
-  })
-})
-
-describe('bossDeleteAfterSeconds', () => {
-  it('keeps finished pg-boss occurrences a week at most, never longer than executions', () => {
-    assert.equal(bossDeleteAfterSeconds({ ...SETTINGS, executionRetentionDays: 90 }), 7 * 86_400)
-    assert.equal(bossDeleteAfterSeconds({ ...SETTINGS, executionRetentionDays: 2 }), 2 * 86_400)
-    assert.equal(bossDeleteAfterSeconds({ ...SETTINGS, executionRetentionDays: 0 }), 7 * 86_400)
   })
 })
