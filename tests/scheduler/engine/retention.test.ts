@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import pg from 'pg'
 import { runMigrations } from '../../../src/db/migrate.ts'
+import { withTransaction } from '../../../src/db/pool.ts'
 import { createMetrics, createRetentionMetrics } from '../../../src/metrics.ts'
 import {
   createRetentionLoop,
@@ -15,6 +16,7 @@ import {
   type RetentionSettings,
   runRetentionPass,
 } from '../../../src/scheduler/engine/retention.ts'
+import { deleteJobsBatch, filterPrunableJobs } from '../../../src/scheduler/repository/retention.ts'
 import { createFixedClock } from '../../../src/time/clock.ts'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts'
 import { waitUntil } from '../../helpers/engine-wait.ts'
@@ -260,6 +262,38 @@ describe('runRetentionPass: finished jobs', () => {
     assert.equal(await jobExists(job), false)
     assert.equal(report.executionsDeleted, 2_300)
     assert.equal(report.batches, 3)
+  })
+})
+
+describe('deleteJobsBatch', () => {
+  it('re-checks after locking: a replay committed since the first look keeps the job', async () => {
+    const job = await insertJob({ status: 'failed', updatedAt: daysAgo(200) })
+    const cutoff = daysAgo(180)
+    assert.deepEqual(await filterPrunableJobs(pool, [job], cutoff), [job])
+    await pool.query(
+      `insert into job_changes (job_id, changed_at, actor, via, change) values ($1, $2, 'k', 'api', 'replay')`,
+      [job, NOW],
+    )
+    const result = await withTransaction(pool, (tx) => deleteJobsBatch(tx, [job], cutoff, 1_000))
+    assert.equal(result.jobsDeleted, 0)
+    assert.equal(await jobExists(job), true)
+  })
+
+  it('skips a job another transaction holds locked (a replay or claim under way)', async () => {
+    const job = await insertJob({ status: 'completed', updatedAt: daysAgo(200) })
+    const holder = await pool.connect()
+    try {
+      await holder.query('begin')
+      await holder.query('select 1 from scheduled_jobs where id = $1 for update', [job])
+      const result = await withTransaction(pool, (tx) =>
+        deleteJobsBatch(tx, [job], daysAgo(180), 1_000),
+      )
+      assert.equal(result.jobsDeleted, 0)
+      await holder.query('rollback')
+    } finally {
+      holder.release()
+    }
+    assert.equal(await jobExists(job), true)
   })
 })
 
