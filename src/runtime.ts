@@ -25,10 +25,11 @@ import {
   countDueNotStarted,
   createBoss,
   createEngine,
+  createRetentionLoop,
   type Engine,
   queueName,
+  type RetentionLoop,
 } from './scheduler/engine/index.ts'
-import { createRetentionLoop, type RetentionLoop } from './scheduler/engine/retention.ts'
 import { createSchedulerService, type SchedulerService } from './scheduler/service/index.ts'
 import { settleReplays } from './scheduler/service/replay-settle.ts'
 import { MS_PER_DAY } from './scheduler/timing/index.ts'

@@ -29,6 +29,13 @@ export { countDueNotStarted } from './boss-backlog.ts'
 export type { ClaimedAttempt } from './claim.ts'
 export type { AbandonHook, EngineHooks, FinishedAttempt, RecordingHook } from './hooks.ts'
 export { isFinalAttempt } from './record-transaction.ts'
+export {
+  createRetentionLoop,
+  type RetentionLoop,
+  type RetentionReport,
+  type RetentionSettings,
+  runRetentionPass,
+} from './retention.ts'
 export type { DeliverySettings, DispatchSettings }
 
 export interface ReplayRequest {
