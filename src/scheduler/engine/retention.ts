@@ -7,9 +7,10 @@
  *  P1. Small steps: every statement touches at most `batchSize` rows (or walks `batchSize` jobs)
  *      through an index, each delete is its own short transaction, and the pass sleeps `pauseMs`
  *      between steps, so claims and recordings never wait long on it.
- *  P2. One replica at a time: the loop runs a pass only while holding a session advisory lock on a
- *      connection of its own; a replica that does not get it skips the pass. (Two passes at once
- *      would still be correct, only wasteful: every delete re-checks under row locks.)
+ *  P2. One replica at a time, about hourly in all: the loop runs a pass only while holding a session
+ *      advisory lock on a connection of its own, and only if no replica finished one within the
+ *      last interval (retention_state, by the database's clock); otherwise it skips. (Two passes at
+ *      once would still be correct, only wasteful: every delete re-checks under row locks.)
  *  P3. Stops promptly: the signal is checked between steps and cuts a pause short; a step under way
  *      finishes (one short transaction) and the report covers what was done.
  */
@@ -23,7 +24,9 @@ import {
   deleteJobsBatch,
   deleteOldExecutions,
   filterPrunableJobs,
+  hasRecentPass,
   type JobCursor,
+  recordPass,
   walkJobsCreatedBefore,
 } from '../repository/retention.ts'
 import { MS_PER_DAY } from '../timing/index.ts'
@@ -35,6 +38,11 @@ export const RETENTION_INTERVAL_MS = 3_600_000
 export const RETENTION_FIRST_PASS_DELAY_MS = 5 * 60_000
 /** Key of the session advisory lock that makes one replica at a time run the pass (P2). */
 export const RETENTION_LOCK_KEY = 0x7265_7465 // "rete"
+/**
+ * A replica skips its pass when another finished one within this share of the interval (P2): the
+ * replicas' timers drift apart, and one firing a little before the hour is up must still skip.
+ */
+const RECENT_PASS_SHARE = 0.9
 
 export interface RetentionSettings {
   /** Executions older than this many days are deleted (0 = kept forever). */
@@ -193,7 +201,7 @@ export interface RetentionLoop {
   start(): void
   /** Stops the timer and the pass under way (P3); idempotent. */
   stop(): Promise<void>
-  /** One pass under the advisory lock (P2); null when another replica holds it. */
+  /** One pass under the advisory lock (P2); null when another replica holds it or ran one lately. */
   runOnce(): Promise<RetentionReport | null>
 }
 
@@ -223,7 +231,21 @@ export function createRetentionLoop(deps: RetentionLoopDeps): RetentionLoop {
         return null
       }
       try {
-        return await runRetentionPass({ ...deps, signal: abort.signal })
+        if (await hasRecentPass(client, intervalMs * RECENT_PASS_SHARE)) {
+          deps.logger.debug('retention pass skipped: another replica ran one within the hour')
+          return null
+        }
+        const report = await runRetentionPass({ ...deps, signal: abort.signal })
+        // A pass cut short is not recorded: the next replica whose timer fires does it.
+        if (!abort.signal.aborted) {
+          await recordPass(client, {
+            executions_deleted: report.executionsDeleted,
+            jobs_deleted: report.jobsDeleted,
+            batches: report.batches,
+            duration_ms: report.durationMs,
+          })
+        }
+        return report
       } finally {
         await client.query('select pg_advisory_unlock($1)', [RETENTION_LOCK_KEY])
       }

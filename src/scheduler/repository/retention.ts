@@ -187,3 +187,25 @@ export async function deleteOldExecutions(
   const row = result.rows[0]
   return { deleted: row?.deleted ?? 0, callbacksDeleted: row?.callbacks ?? 0 }
 }
+
+/**
+ * True when a pass finished less than `withinMs` ago (by the database's clock, which every replica
+ * shares; retention_state, migration 014).
+ */
+export async function hasRecentPass(db: Queryable, withinMs: number): Promise<boolean> {
+  const result = await db.query<{ recent: boolean }>(
+    `select last_pass_at > now() - make_interval(secs => $1::double precision / 1000) as recent
+     from retention_state`,
+    [withinMs],
+  )
+  return result.rows[0]?.recent === true
+}
+
+/** Records a finished pass and what it removed (one row, replaced each time). */
+export async function recordPass(db: Queryable, report: Record<string, number>): Promise<void> {
+  await db.query(
+    `insert into retention_state (id, last_pass_at, last_report) values (true, now(), $1)
+     on conflict (id) do update set last_pass_at = excluded.last_pass_at, last_report = excluded.last_report`,
+    [JSON.stringify(report)],
+  )
+}

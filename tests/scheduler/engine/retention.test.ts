@@ -47,7 +47,7 @@ after(async () => {
 })
 beforeEach(async () => {
   await pool.query(
-    'truncate job_executions, scheduled_jobs, job_changes, clickup_rule_tasks, clickup_rules',
+    'truncate job_executions, scheduled_jobs, job_changes, clickup_rule_tasks, clickup_rules, retention_state',
   )
 })
 
@@ -333,6 +333,26 @@ describe('createRetentionLoop', () => {
     const reports = await Promise.all([a.runOnce(), b.runOnce()])
     assert.equal(reports.filter((r) => r === null).length, 1)
     assert.equal(reports.find((r) => r !== null)?.executionsDeleted, 55)
+  })
+
+  it('skips a pass when another replica finished one within the interval, and records each', async () => {
+    const job = await insertJob()
+    await insertDaily(job, 10, 100)
+    const first = await loopOf().runOnce()
+    assert.equal(first?.executionsDeleted, 5)
+    const state = await pool.query('select last_report from retention_state')
+    assert.deepEqual(state.rows[0]?.last_report, {
+      executions_deleted: 5,
+      jobs_deleted: 0,
+      batches: 1,
+      duration_ms: first?.durationMs,
+    })
+    await insertDaily(job, 3, 200)
+    assert.equal(await loopOf().runOnce(), null)
+    assert.equal((await executionIds(job)).size, 8)
+    // An hour later (by the database's clock) the next replica's timer runs it.
+    await pool.query(`update retention_state set last_pass_at = now() - interval '55 minutes'`)
+    assert.equal((await loopOf().runOnce())?.executionsDeleted, 3)
   })
 
   it('stops a pass under way promptly when stopped', async () => {
