@@ -12,7 +12,7 @@ import { type ClickUpService, createClickUpService } from './integrations/clicku
 import type { DifyCatalog } from './integrations/dify/index.ts'
 import { createWhatsAppFromConfig, type WhatsAppService } from './integrations/whatsapp/index.ts'
 import type { Logger } from './logger.ts'
-import { createSchedulerMetrics, type Metrics } from './metrics.ts'
+import { createRetentionMetrics, createSchedulerMetrics, type Metrics } from './metrics.ts'
 import { createAddressPolicy, createOutboundClient, type HostResolver } from './outbound/index.ts'
 import { createWebhookSigner } from './outbound/signing.ts'
 import {
@@ -25,8 +25,10 @@ import {
   countDueNotStarted,
   createBoss,
   createEngine,
+  createRetentionLoop,
   type Engine,
   queueName,
+  type RetentionLoop,
 } from './scheduler/engine/index.ts'
 import { createSchedulerService, type SchedulerService } from './scheduler/service/index.ts'
 import { settleReplays } from './scheduler/service/replay-settle.ts'
@@ -76,6 +78,8 @@ export interface Runtime {
   whatsapp: WhatsAppService | null
   /** Callbacks when runs settle; call start() after engine.start(). */
   callbacks: OutcomeCallbacks
+  /** The hourly retention pass (one replica at a time); call start() after engine.start(). */
+  retention: RetentionLoop
   stop(graceMs: number): Promise<void>
 }
 
@@ -200,6 +204,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       whatsapp,
     }),
   })
+  const retention = createRetentionLoop({
+    pool,
+    clock,
+    logger: logger.child({ component: 'retention' }),
+    settings: config.retention,
+    metrics: createRetentionMetrics(options.metrics.registry),
+  })
   // ClickUp rules drive jobs through the service; its queues run on the same pg-boss.
   const clickupToken = config.clickup.apiToken
   const clickup: ClickUpService | null = clickupToken
@@ -261,9 +272,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     difyCatalog: dify?.catalog ?? null,
     whatsapp,
     callbacks,
+    retention,
     stop(graceMs) {
       // Idempotent: main's shutdown and a test's cleanup may both call it.
       stopping ??= (async () => {
+        await retention.stop()
         await clickup?.stop()
         await callbacks.stop()
         await engine.stop(graceMs)

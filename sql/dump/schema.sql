@@ -131,6 +131,14 @@ create table job_executions (
   constraint job_executions_pkey PRIMARY KEY (id)
 );
 
+create table retention_state (
+  id boolean default true not null,
+  last_pass_at timestamp with time zone not null,
+  last_report jsonb not null,
+  constraint retention_state_id_check CHECK (id),
+  constraint retention_state_pkey PRIMARY KEY (id)
+);
+
 create table scheduled_jobs (
   id uuid not null,
   name text not null,
