@@ -11,6 +11,8 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
+import pg from 'pg'
+import { type PostgresCpu, postgresCpu } from '../stats.ts'
 import type { ClientPlan, Phase, PhaseResult } from './create-client.ts'
 import { type Child, freePort, startNodeChild, waitForHttp } from './processes.ts'
 import { readCpuSeconds, readMemory, sampleMemory } from './rss.ts'
@@ -22,6 +24,13 @@ export interface PhaseMeasure extends PhaseResult {
   serverCpuCores: number
   /** The client's CPU in the same way (it shares the cores). */
   clientCpuCores: number
+  /**
+   * Server CPU ms per answered request: what a shared machine disturbs least, so the measure for
+   * A/B comparisons (it includes the engine's own background work during the phase).
+   */
+  serverCpuMsPerRequest: number
+  /** CPU ms per answered request of the PostgreSQL backends serving the bench database. */
+  postgresCpuMsPerRequest: number
 }
 
 export interface CreatePathResults {
@@ -64,17 +73,23 @@ export interface MeasureOptions {
   serverEnv?: Record<string, string>
   /** Skip the hello-world ceiling (faster A/B runs). */
   skipHello?: boolean
+  /** Only the 50-in-flight and the 200/s phases (A/B runs). */
+  quick?: boolean
+  /** Run the server from another checkout of this repository (A/B of two versions). */
+  serverRoot?: string
 }
 
 const API_KEY = `bench-${randomBytes(16).toString('hex')}`
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-function phasesFor(seconds: number): Phase[] {
+function phasesFor(seconds: number, quick: boolean): Phase[] {
   return [
     { name: 'warm-up', kind: 'closed', concurrency: 20, seconds: 5 },
     { name: 'idle', kind: 'closed', concurrency: 0, seconds: 5 },
     { name: 'closed c=50', kind: 'closed', concurrency: 50, seconds },
-    { name: 'closed c=200', kind: 'closed', concurrency: 200, seconds },
+    ...(quick
+      ? []
+      : [{ name: 'closed c=200', kind: 'closed', concurrency: 200, seconds } as const]),
     { name: 'open 200/s', kind: 'open', rate: 200, seconds },
   ]
 }
@@ -85,7 +100,25 @@ async function drive(
   baseUrl: string,
   phases: Phase[],
   log: (m: string) => void,
+  databaseUrl?: string,
 ): Promise<{ results: PhaseMeasure[]; idleRssMb: number }> {
+  // The backends of the bench database, for their CPU (other helpers' queries excluded).
+  const admin = databaseUrl ? new pg.Client({ connectionString: databaseUrl }) : null
+  await admin?.connect()
+  const backendCpu = async (before: PostgresCpu, after: PostgresCpu) => {
+    if (!admin) return 0
+    const { rows } = await admin.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    )
+    let total = 0
+    for (const { pid } of rows) {
+      const key = String(pid)
+      total += (after.get(key) ?? 0) - (before.get(key) ?? 0)
+    }
+    return total
+  }
+  const pending: Promise<void>[] = []
+  let pgAtStart: PostgresCpu = new Map()
   const plan: ClientPlan = {
     baseUrl,
     path: '/jobs/webhook',
@@ -106,6 +139,7 @@ async function drive(
       onLine(line) {
         if (line.startsWith('phase-start ')) {
           sampler = sampleMemory(server.pid)
+          pgAtStart = postgresCpu()
           cpuAtStart = {
             server: readCpuSeconds(server.pid),
             client: readCpuSeconds(clientPid),
@@ -114,13 +148,26 @@ async function drive(
         } else if (line.startsWith('phase-end ')) {
           const result = JSON.parse(line.slice('phase-end '.length)) as PhaseResult
           const seconds = (performance.now() - cpuAtStart.at) / 1000
+          const serverCpu = readCpuSeconds(server.pid) - cpuAtStart.server
+          const pgBefore = pgAtStart
+          const pgAfter = postgresCpu()
           const measure: PhaseMeasure = {
             ...result,
+            serverCpuMsPerRequest:
+              result.requests > 0 ? Math.round((serverCpu / result.requests) * 1e5) / 100 : 0,
+            postgresCpuMsPerRequest: 0,
             serverPeakRssMb: Math.round((sampler?.stop() ?? Number.NaN) * 10) / 10,
-            serverCpuCores:
-              Math.round(((readCpuSeconds(server.pid) - cpuAtStart.server) / seconds) * 100) / 100,
+            serverCpuCores: Math.round((serverCpu / seconds) * 100) / 100,
             clientCpuCores:
               Math.round(((readCpuSeconds(clientPid) - cpuAtStart.client) / seconds) * 100) / 100,
+          }
+          if (result.requests > 0) {
+            pending.push(
+              backendCpu(pgBefore, pgAfter).then((seconds) => {
+                measure.postgresCpuMsPerRequest =
+                  Math.round((seconds / result.requests) * 1e5) / 100
+              }),
+            )
           }
           if (result.name === 'idle') {
             idleRssMb = Math.round((readMemory(server.pid)?.rssMb ?? Number.NaN) * 10) / 10
@@ -130,7 +177,7 @@ async function drive(
             log(
               `${result.name}: ${result.perSecond}/s p50 ${result.p50Ms} ms p99 ${result.p99Ms} ms ` +
                 `statuses ${JSON.stringify(result.statuses)} server RSS peak ${measure.serverPeakRssMb} MB ` +
-                `server CPU ${measure.serverCpuCores} client CPU ${measure.clientCpuCores}`,
+                `server CPU ${measure.serverCpuCores} (${measure.serverCpuMsPerRequest} ms/req) client CPU ${measure.clientCpuCores}`,
             )
           }
         }
@@ -139,6 +186,8 @@ async function drive(
   )
   clientPid = client.pid
   const code = await client.exited
+  await Promise.all(pending)
+  await admin?.end()
   if (code !== 0) throw new Error(`the load client failed (${code}):\n${client.tail()}`)
   // The client prints the first few unexpected answers; they explain a run full of 4xx.
   for (const line of client.tail().split('\n')) {
@@ -150,7 +199,7 @@ async function drive(
 export async function measureCreatePath(opts: MeasureOptions): Promise<CreatePathResults> {
   const log = opts.log ?? (() => {})
   const logLevel = opts.logLevel ?? 'info'
-  const phases = phasesFor(opts.seconds ?? 15)
+  const phases = phasesFor(opts.seconds ?? 15, opts.quick ?? false)
   const serverNodeArgs = opts.serverNodeArgs ?? []
   const loadavgBefore = loadavg()
 
@@ -166,7 +215,7 @@ export async function measureCreatePath(opts: MeasureOptions): Promise<CreatePat
       PORT: String(port),
       ...opts.serverEnv,
     },
-    { nodeArgs: serverNodeArgs },
+    { nodeArgs: serverNodeArgs, ...(opts.serverRoot ? { cwd: opts.serverRoot } : {}) },
   )
   let creates: PhaseMeasure[]
   let idleRssMb: number
@@ -183,6 +232,7 @@ export async function measureCreatePath(opts: MeasureOptions): Promise<CreatePat
       `http://127.0.0.1:${port}`,
       phases,
       log,
+      opts.databaseUrl,
     ))
     await sleep(10_000)
     const after = readMemory(server.pid)
@@ -241,8 +291,8 @@ export async function measureCreatePath(opts: MeasureOptions): Promise<CreatePat
 /** The results as a markdown table, for `npm run bench:creates` and the scale report. */
 export function createPathTable(results: CreatePathResults): string {
   const rows = [
-    '| phase | req/s | p50 ms | p90 ms | p99 ms | max ms | statuses | server CPU | client CPU | server RSS peak MB |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| phase | req/s | p50 ms | p90 ms | p99 ms | max ms | statuses | server CPU (cores) | server CPU ms/req | PostgreSQL CPU ms/req | client CPU (cores) | server RSS peak MB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ]
   const row = (label: string, p: PhaseMeasure) =>
     rows.push(
@@ -250,7 +300,9 @@ export function createPathTable(results: CreatePathResults): string {
         p.statuses,
       )
         .map(([k, v]) => `${k}×${v}`)
-        .join(' ')} | ${p.serverCpuCores} | ${p.clientCpuCores} | ${p.serverPeakRssMb} |`,
+        .join(
+          ' ',
+        )} | ${p.serverCpuCores} | ${p.serverCpuMsPerRequest} | ${p.postgresCpuMsPerRequest} | ${p.clientCpuCores} | ${p.serverPeakRssMb} |`,
     )
   for (const p of results.creates) row(`create ${p.name}`, p)
   for (const p of results.hello) row(`hello-world ${p.name}`, p)

@@ -28,14 +28,18 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** `node [nodeArgs] --import tsx <script>` in the repository root, with only `env` (and PATH). */
+/** `node [nodeArgs] --import tsx <script>` in `cwd` (this repository), with only `env` (and PATH). */
 export function startNodeChild(
   script: string,
   env: Record<string, string>,
-  { nodeArgs = [], onLine }: { nodeArgs?: string[]; onLine?: (line: string) => void } = {},
+  {
+    nodeArgs = [],
+    onLine,
+    cwd = ROOT,
+  }: { nodeArgs?: string[]; onLine?: (line: string) => void; cwd?: string } = {},
 ): Child {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
-    cwd: ROOT,
+    cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
