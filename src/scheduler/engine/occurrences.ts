@@ -8,7 +8,7 @@
  *      the same one insert one row; manual runs get random ids and never chain.
  */
 import type { PgBoss } from 'pg-boss'
-import { bossDb } from '../../db/boss-db.ts'
+import { bossDb, preparedBossDb } from '../../db/boss-db.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { JobRecord } from '../repository/jobs.ts'
 import { type OccurrenceData, occurrenceId, queueName } from './boss.ts'
@@ -101,7 +101,8 @@ export async function enqueueOccurrences(
           retentionSeconds: settings.retentionSeconds,
         }
       }),
-      { db: bossDb(db) },
+      // The insert's text depends only on the queue: prepared once per connection.
+      { db: preparedBossDb(db) },
     )
   }
 }
