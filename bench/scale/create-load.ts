@@ -211,6 +211,8 @@ export async function measureCreatePath(opts: MeasureOptions): Promise<CreatePat
       API_KEYS: `bench:${API_KEY}`,
       WEBHOOK_ALLOWLIST: '127.0.0.1/32',
       LOG_LEVEL: logLevel,
+      // As in the Docker image.
+      NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),
       ...opts.serverEnv,
@@ -248,7 +250,10 @@ export async function measureCreatePath(opts: MeasureOptions): Promise<CreatePat
   let hello: PhaseMeasure[] = []
   if (!opts.skipHello) {
     const helloPort = await freePort()
-    const helloServer = startNodeChild('bench/scale/hello-server.ts', { PORT: String(helloPort) })
+    const helloServer = startNodeChild('bench/scale/hello-server.ts', {
+      PORT: String(helloPort),
+      NODE_ENV: 'production',
+    })
     try {
       await waitForHttp(`http://127.0.0.1:${helloPort}/healthz`, helloServer)
       const helloPhases = phases.filter((p) => p.kind === 'closed' && p.concurrency !== 0)
