@@ -1,7 +1,9 @@
 /**
  * `npm run bench:creates`: a fresh database, the create path measured through the HTTP API
  * (create-load.ts), a markdown table on stdout. BENCH_CREATE_SECONDS sets the phase length,
- * BENCH_LOG_LEVEL the server's LOG_LEVEL; BENCH_DATABASE_URL/DATABASE_URL the PostgreSQL server.
+ * BENCH_LOG_LEVEL the server's LOG_LEVEL; BENCH_DATABASE_URL/DATABASE_URL the PostgreSQL server;
+ * BENCH_SERVER_ROOT runs the server from another checkout (a before/after comparison); BENCH_JSON
+ * also writes the results as JSON to that file.
  */
 import { createBenchDatabase } from '../setup.ts'
 import { createPathTable, loadSnapshot, measureCreatePath } from './create-load.ts'
@@ -18,6 +20,7 @@ try {
       ? { seconds: Number(process.env.BENCH_CREATE_SECONDS) }
       : {}),
     skipHello: process.env.BENCH_SKIP_HELLO === '1',
+    ...(process.env.BENCH_SERVER_ROOT ? { serverRoot: process.env.BENCH_SERVER_ROOT } : {}),
   })
   if (process.env.BENCH_JSON) {
     const { writeFileSync } = await import('node:fs')
