@@ -6,7 +6,9 @@
  *   BENCH_CHECKOUTS='{"before":"/work/a","after":"/work/b"}' BENCH_PAIRS=3 npx tsx bench/scale/ab-creates.ts
  * Each checkout needs node_modules. BENCH_CREATE_SECONDS sets the phase length (default 8).
  * Or two server settings of one checkout: BENCH_VARIANTS='{"plain":{},"small":{"nodeArgs":
- * ["--max-semi-space-size=4"],"env":{"MALLOC_ARENA_MAX":"2"}}}' (a variant may also name a root).
+ * ["--max-semi-space-size=4"],"env":{"MALLOC_ARENA_MAX":"2"}}}' (a variant may also name a root;
+ * without nodeArgs a variant gets create-load.ts's PRODUCTION_NODE_ARGS, and its env is added to
+ * PRODUCTION_ENV: a plain node is {"nodeArgs":[],"env":{"MALLOC_ARENA_MAX":""}}).
  */
 
 import { createBenchDatabase } from '../setup.ts'
