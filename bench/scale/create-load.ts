@@ -249,6 +249,11 @@ export async function measureCreatePath(opts: MeasureOptions): Promise<CreatePat
     log(
       `server RSS 10 s after the load ${afterRssMb.toFixed(1)} MB (high-water mark ${hwmMb.toFixed(1)} MB)`,
     )
+    // With the memory-report.ts preload: its heap breakdown at this point, before the server stops.
+    if (opts.serverEnv?.MEMORY_REPORT_FILE) {
+      server.child.kill('SIGUSR2')
+      await sleep(500)
+    }
   } finally {
     await server.stop()
   }
