@@ -7,6 +7,7 @@ import type { Queryable } from '../../db/pool.ts'
 import type { CallbackSecrets, CallbackSpec } from '../../outcomes/callback-input.ts'
 import type { JobStatus } from '../states.ts'
 import type { Schedule } from '../timing/index.ts'
+import type { NewJobChange } from './job-changes.ts'
 
 export interface LastExecutionSummary {
   id: string
@@ -118,19 +119,35 @@ export function mapJobRow(row: Row): JobRecord {
   }
 }
 
-/** Inserts a job; a duplicate dedupe_key raises 23505 (the service turns it into a replay or a 409). */
-export async function insertJob(db: Queryable, job: NewJob): Promise<JobRecord> {
-  // The row as stored (defaults included) comes back with the insert: one round trip, not two. A
-  // new job has no last execution, so there is nothing to join.
+/** The job's first audit entry (job_changes), written with the job; its id and time are the job's. */
+export type CreationEntry = Omit<NewJobChange, 'jobId' | 'changedAt'>
+
+/**
+ * Inserts a job and its creation's audit entry in one statement; a duplicate dedupe_key raises
+ * 23505 (the service turns it into a replay or a 409). The row comes back as stored (defaults
+ * included); a new job has no last execution, so there is nothing to join. One round trip instead
+ * of three (insert, read back, audit): the create path's share of its transaction.
+ */
+export async function insertJob(
+  db: Queryable,
+  job: NewJob,
+  creation: CreationEntry,
+): Promise<JobRecord> {
   const result = await db.query({
-    // Named: parsed once per connection, the create path's statements (pool.ts, Queryable).
+    // Named: parsed and planned once per connection (pool.ts, Queryable).
     name: 'create-insert-job',
-    text: `insert into scheduled_jobs as j (id, name, description, status, action_kind, action_params, action_secrets,
-       schedule, timezone, generation, next_run_at, occurrences_planned, max_attempts, timeout_seconds,
-       dedupe_key, content_hash, created_by, tags, source, source_ref, callback, callback_secrets,
-       created_at, updated_at)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$22,$23,$21,$21)
-     returning ${DEFINITION_COLUMNS}`,
+    text: `with j as (
+       insert into scheduled_jobs as j (id, name, description, status, action_kind, action_params,
+         action_secrets, schedule, timezone, generation, next_run_at, occurrences_planned,
+         max_attempts, timeout_seconds, dedupe_key, content_hash, created_by, tags, source,
+         source_ref, callback, callback_secrets, created_at, updated_at)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$22,$23,$21,$21)
+       returning ${DEFINITION_COLUMNS}
+     ), audit as (
+       insert into job_changes (job_id, changed_at, actor, via, change, detail)
+       select j.id, $21, $24, $25, $26, $27::jsonb from j
+     )
+     select * from j`,
     values: [
       job.id,
       job.name,
@@ -155,6 +172,10 @@ export async function insertJob(db: Queryable, job: NewJob): Promise<JobRecord> 
       job.now,
       job.callback,
       job.callbackSecrets,
+      creation.actor,
+      creation.via,
+      creation.change,
+      JSON.stringify(creation.detail),
     ],
   })
   return mapJobRow(result.rows[0] as Row)
