@@ -7,6 +7,7 @@ import type { Queryable } from '../../db/pool.ts'
 import type { CallbackSecrets, CallbackSpec } from '../../outcomes/callback-input.ts'
 import type { JobStatus } from '../states.ts'
 import type { Schedule } from '../timing/index.ts'
+import type { NewJobChange } from './job-changes.ts'
 
 export interface LastExecutionSummary {
   id: string
@@ -118,15 +119,36 @@ export function mapJobRow(row: Row): JobRecord {
   }
 }
 
-/** Inserts a job; a duplicate dedupe_key raises 23505 (the service turns it into a replay or a 409). */
-export async function insertJob(db: Queryable, job: NewJob): Promise<JobRecord> {
-  await db.query(
-    `insert into scheduled_jobs (id, name, description, status, action_kind, action_params, action_secrets,
-       schedule, timezone, generation, next_run_at, occurrences_planned, max_attempts, timeout_seconds,
-       dedupe_key, content_hash, created_by, tags, source, source_ref, callback, callback_secrets,
-       created_at, updated_at)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$22,$23,$21,$21)`,
-    [
+/** The job's first audit entry (job_changes), written with the job; its id and time are the job's. */
+export type CreationEntry = Omit<NewJobChange, 'jobId' | 'changedAt'>
+
+/**
+ * Inserts a job and its creation's audit entry in one statement; a duplicate dedupe_key raises
+ * 23505 (the service turns it into a replay or a 409). The row comes back as stored (defaults
+ * included); a new job has no last execution, so there is nothing to join. One round trip instead
+ * of three (insert, read back, audit): the create path's share of its transaction.
+ */
+export async function insertJob(
+  db: Queryable,
+  job: NewJob,
+  creation: CreationEntry,
+): Promise<JobRecord> {
+  const result = await db.query({
+    // Named: parsed and planned once per connection (pool.ts, Queryable).
+    name: 'create-insert-job',
+    text: `with j as (
+       insert into scheduled_jobs as j (id, name, description, status, action_kind, action_params,
+         action_secrets, schedule, timezone, generation, next_run_at, occurrences_planned,
+         max_attempts, timeout_seconds, dedupe_key, content_hash, created_by, tags, source,
+         source_ref, callback, callback_secrets, created_at, updated_at)
+       values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$22,$23,$21,$21)
+       returning ${DEFINITION_COLUMNS}
+     ), audit as (
+       insert into job_changes (job_id, changed_at, actor, via, change, detail)
+       select j.id, $21, $24, $25, $26, $27::jsonb from j
+     )
+     select * from j`,
+    values: [
       job.id,
       job.name,
       job.description,
@@ -150,11 +172,13 @@ export async function insertJob(db: Queryable, job: NewJob): Promise<JobRecord> 
       job.now,
       job.callback,
       job.callbackSecrets,
+      creation.actor,
+      creation.via,
+      creation.change,
+      JSON.stringify(creation.detail),
     ],
-  )
-  const created = await findJob(db, job.id)
-  if (!created) throw new Error(`job ${job.id} vanished right after insert`)
-  return created
+  })
+  return mapJobRow(result.rows[0] as Row)
 }
 
 /** The job, or null. With `forUpdate` the row stays locked until the caller's transaction ends. */
@@ -174,9 +198,11 @@ export async function findJobByDedupeKey(
   db: Queryable,
   dedupeKey: string,
 ): Promise<JobRecord | null> {
-  const result = await db.query(`select ${JOB_COLUMNS} from ${FROM_JOBS} where j.dedupe_key = $1`, [
-    dedupeKey,
-  ])
+  const result = await db.query({
+    name: 'create-find-dedupe-key',
+    text: `select ${JOB_COLUMNS} from ${FROM_JOBS} where j.dedupe_key = $1`,
+    values: [dedupeKey],
+  })
   return result.rows[0] ? mapJobRow(result.rows[0]) : null
 }
 
@@ -187,18 +213,23 @@ export async function findRecentIdenticalJob(
   contentHash: string,
   since: Date,
 ): Promise<JobRecord | null> {
-  const result = await db.query(
-    `select ${JOB_COLUMNS} from ${FROM_JOBS}
+  const result = await db.query({
+    name: 'create-find-identical',
+    text: `select ${JOB_COLUMNS} from ${FROM_JOBS}
      where j.created_by = $1 and j.content_hash = $2 and j.created_at >= $3 and j.status <> 'cancelled'
      order by j.created_at desc limit 1`,
-    [createdBy, contentHash, since],
-  )
+    values: [createdBy, contentHash, since],
+  })
   return result.rows[0] ? mapJobRow(result.rows[0]) : null
 }
 
 /** Serialises creators of the same content across replicas until the transaction ends. */
 export async function lockCreation(db: Queryable, key: string): Promise<void> {
-  await db.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key])
+  await db.query({
+    name: 'create-lock',
+    text: 'select pg_advisory_xact_lock(hashtextextended($1, 0))',
+    values: [key],
+  })
 }
 
 /** Columns a caller may change through `updateJob`; identifiers come only from this map. */

@@ -11,7 +11,7 @@ import {
 } from '../repository/jobs.ts'
 import { JOB_STATUS } from '../states.ts'
 import { firstOccurrence, parseTiming } from '../timing/index.ts'
-import { recordChange } from './audit.ts'
+import { changeEntry } from './audit.ts'
 import type { Actor, ServiceContext } from './context.ts'
 import { contentHash, DEFAULT_MAX_ATTEMPTS, isGiven, parseTags, timingInput } from './fields.ts'
 import { type JobChangeResult, jobChangeResult, timingWarnings } from './results.ts'
@@ -69,35 +69,40 @@ export async function createJob(
     if (existing) return { job: existing, duplicate: true }
     const id = randomUUID()
     const firstRun = firstOccurrence(schedule)
-    const record: JobRecord = await insertJob(tx, {
-      id,
-      name: String(input.name).trim(),
-      description: isGiven(input.description) ? String(input.description) : null,
-      status: JOB_STATUS.scheduled,
-      actionKind: kind,
-      actionParams: prepared.params,
-      actionSecrets: prepared.secrets,
-      schedule,
-      timezone: schedule.timezone,
-      generation: 1,
-      nextRunAt: firstRun,
-      occurrencesPlanned: 1,
-      maxAttempts: isGiven(input.max_attempts) ? Number(input.max_attempts) : DEFAULT_MAX_ATTEMPTS,
-      timeoutSeconds: isGiven(input.timeout_seconds)
-        ? Number(input.timeout_seconds)
-        : action.defaultTimeoutSeconds,
-      dedupeKey,
-      contentHash: hash,
-      createdBy: actor.name,
-      tags,
-      source: actor.source ?? 'api',
-      sourceRef: actor.sourceRef ?? null,
-      callback: callback.spec,
-      callbackSecrets: callback.secrets,
-      now,
-    })
+    const record: JobRecord = await insertJob(
+      tx,
+      {
+        id,
+        name: String(input.name).trim(),
+        description: isGiven(input.description) ? String(input.description) : null,
+        status: JOB_STATUS.scheduled,
+        actionKind: kind,
+        actionParams: prepared.params,
+        actionSecrets: prepared.secrets,
+        schedule,
+        timezone: schedule.timezone,
+        generation: 1,
+        nextRunAt: firstRun,
+        occurrencesPlanned: 1,
+        maxAttempts: isGiven(input.max_attempts)
+          ? Number(input.max_attempts)
+          : DEFAULT_MAX_ATTEMPTS,
+        timeoutSeconds: isGiven(input.timeout_seconds)
+          ? Number(input.timeout_seconds)
+          : action.defaultTimeoutSeconds,
+        dedupeKey,
+        contentHash: hash,
+        createdBy: actor.name,
+        tags,
+        source: actor.source ?? 'api',
+        sourceRef: actor.sourceRef ?? null,
+        callback: callback.spec,
+        callbackSecrets: callback.secrets,
+        now,
+      },
+      changeEntry(actor, 'create', { action: kind }),
+    )
     await ctx.engine.enqueueScheduled(tx, record, firstRun)
-    await recordChange(tx, record, actor, 'create', { action: kind }, now)
     return { job: record, duplicate: false }
   })
   if (!outcome.duplicate && outcome.job.nextRunAt) ctx.engine.notifyPlanned(outcome.job.nextRunAt)

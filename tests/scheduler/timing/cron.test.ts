@@ -270,6 +270,28 @@ describe('cronOccurrences', () => {
   it('returns nothing for a limit of zero', () => {
     assert.deepEqual(cronOccurrences('* * * * *', 'UTC', new Date('2027-01-01T00:00:00Z'), 0), [])
   })
+
+  it('answers repeated and longer calls the same as a first call (occurrences are cached)', () => {
+    const from = new Date('2027-10-30T00:00:00Z')
+    const zone = 'Europe/Berlin'
+    const short = cronOccurrences('30 2 * * *', zone, from, 2)
+    // A caller changing its Dates must not change what the next caller gets.
+    short[0]?.setTime(0)
+    const long = cronOccurrences('30 2 * * *', zone, from, 4)
+    assert.deepEqual(iso(long), [
+      '2027-10-30T00:30:00.000Z',
+      // 02:30 happens twice on 31 October (clocks go back): the earlier instant.
+      '2027-10-31T00:30:00.000Z',
+      '2027-11-01T01:30:00.000Z',
+      '2027-11-02T01:30:00.000Z',
+    ])
+    assert.deepEqual(iso(cronOccurrences('30 2 * * *', zone, from, 3)), iso(long.slice(0, 3)))
+    // Another zone or start is another list.
+    assert.equal(
+      cronOccurrences('30 2 * * *', 'UTC', from, 1)[0]?.toISOString(),
+      '2027-10-30T02:30:00.000Z',
+    )
+  })
 })
 
 describe('cron helpers', () => {
