@@ -16,7 +16,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 # --- Stage 2: the runtime image ---
 FROM node:24-bookworm-slim AS runtime
 # MALLOC_ARENA_MAX=2 and --max-semi-space-size=4 (below) keep the server's RSS low: glibc otherwise
-# grows an arena per thread, V8 a 32 MB young generation (docs/notes/issue-19-create.md: in paired
+# grows an arena per thread, V8 a 32 MB young generation (docs/performance.md, "Creates": in paired
 # runs RSS idle ×0.79 and peak under the create load ×0.65, the young generation most of it).
 # bench/scale/create-load.ts starts the server the same way.
 ENV NODE_ENV=production \
