@@ -7,8 +7,8 @@
 // random uuids through a 128 MB buffer cache. ANALYZE runs last, as after any bulk load.
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
-import type { JobRecord } from '../../src/scheduler/repository/jobs.ts'
 import { enqueueOccurrences, planScheduled } from '../../src/scheduler/engine/occurrences.ts'
+import type { JobRecord } from '../../src/scheduler/repository/jobs.ts'
 
 export interface SeedSize {
   jobs: number
@@ -348,7 +348,9 @@ export async function seed(
   const now = new Date()
   const n = size.jobs
   // The seed's own session: more memory for index builds, no waiting on WAL flushes per statement.
-  await db.query(`set maintenance_work_mem = '256MB'; set synchronous_commit = off; set work_mem = '64MB'`)
+  await db.query(
+    `set maintenance_work_mem = '256MB'; set synchronous_commit = off; set work_mem = '64MB'`,
+  )
   const withNow = (sql: string) =>
     expand(sql).replaceAll('$now', `'${now.toISOString()}'::timestamptz`)
 
