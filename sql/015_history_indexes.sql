@@ -1,0 +1,46 @@
+-- Indexes for the read tools and the dashboard with months of history (issue 19;
+-- docs/performance.md → At scale). With a million jobs, every listJobs filter and the word search
+-- read only what they return instead of scanning scheduled_jobs.
+--
+-- None of them covers a column the engine writes per occurrence (run_count, next_run_at,
+-- last_execution_id, updated_at), so its claim and record updates stay HOT (migrations 005, 007).
+-- The status index does cover status: the one update that settles a job (completed, failed) and
+-- pause/resume/cancel now add index entries; that is once per job, not per occurrence.
+
+-- The word search matches folded words as substrings ("reuni" finds "Reunião"): trigrams answer
+-- LIKE '%…%' from an index. pg_trgm is a trusted extension (no superuser needed, only CREATE on the
+-- database) shipped with PostgreSQL's contrib, which the official images and embedded-postgres
+-- include. It goes into a schema of its own so its many functions stay out of ours (and out of
+-- sql/dump/schema.sql); where it was already installed elsewhere, that installation is used.
+create schema if not exists extensions;
+create extension if not exists pg_trgm schema extensions;
+
+-- The searchable text of a job, folded like foldText (src/scheduler/text-match.ts): name,
+-- description and tags, decomposed (NFD), without combining marks U+0300–U+036F, lower-cased. The
+-- job search (repository/list-jobs.ts) calls this same function, so the index below matches it.
+-- Declared immutable: array_to_string is only stable because of arbitrary element types' output
+-- functions; on text[] its result depends on nothing but its input.
+create function scheduled_job_search_text(name text, description text, tags text[]) returns text
+  language sql immutable parallel safe
+  as $$
+    select lower(regexp_replace(
+      normalize(name || ' ' || coalesce(description, '') || ' ' || array_to_string(tags, ' '), NFD),
+      '[\u0300-\u036f]', '', 'g'))
+  $$;
+
+do $$
+begin
+  execute format(
+    'create index scheduled_jobs_search_idx on scheduled_jobs using gin '
+    '(scheduled_job_search_text(name, description, tags) %I.gin_trgm_ops)',
+    (select n.nspname from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+     where e.extname = 'pg_trgm'));
+end
+$$;
+
+-- listJobs by status, action or source, newest first: the page is read in index order. Without
+-- them a filter matching few or no jobs (status=paused, a rarely used action) read the whole
+-- created_at index.
+create index scheduled_jobs_status_idx on scheduled_jobs (status, created_at desc, id desc);
+create index scheduled_jobs_action_idx on scheduled_jobs (action_kind, created_at desc, id desc);
+create index scheduled_jobs_source_created_idx on scheduled_jobs (source, created_at desc, id desc);
