@@ -17,6 +17,11 @@ export const DEFAULT_EMBEDDED_PG_DIR = '.data/postgres'
 
 export const DEFAULT_MIN_INTERVAL_SECONDS = 10
 export const DEFAULT_IDEMPOTENCY_WINDOW_SECONDS = 600
+export const DEFAULT_EXECUTION_RETENTION_DAYS = 90
+export const DEFAULT_EXECUTIONS_KEPT_PER_JOB = 20
+export const DEFAULT_JOB_RETENTION_DAYS = 180
+/** A hundred years: the largest retention that is still a number of days rather than a typo. */
+const MAX_RETENTION_DAYS = 36_500
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -50,6 +55,14 @@ export interface Config {
   dify: DifyConfig
   whatsapp: WhatsAppConfig
   clickup: ClickUpConfig
+  retention: RetentionConfig
+}
+
+/** How long history is kept (engine/retention.ts); 0 days = forever. */
+export interface RetentionConfig {
+  executionRetentionDays: number
+  executionsKeptPerJob: number
+  jobRetentionDays: number
 }
 
 export interface ClickUpConfig {
@@ -177,6 +190,9 @@ const envSchema = z.object({
   RETRY_DELAY_MAX_SECONDS: integerIn(1, 86_400, 600),
   SUPERVISE_INTERVAL_SECONDS: integerIn(1, 3_600, 30),
   ATTEMPT_EXPIRY_GRACE_SECONDS: integerIn(1, 3_600, 60),
+  EXECUTION_RETENTION_DAYS: integerIn(0, MAX_RETENTION_DAYS, DEFAULT_EXECUTION_RETENTION_DAYS),
+  EXECUTIONS_KEPT_PER_JOB: integerIn(0, 100_000, DEFAULT_EXECUTIONS_KEPT_PER_JOB),
+  JOB_RETENTION_DAYS: integerIn(0, MAX_RETENTION_DAYS, DEFAULT_JOB_RETENTION_DAYS),
   WEBHOOK_ALLOWLIST: z.preprocess(emptyToUndefined, z.string().optional()),
   WEBHOOK_TIMEOUT_SECONDS: integerIn(1, 3_600, 30),
   WEBHOOK_RESPONSE_BODY_LIMIT_BYTES: integerIn(0, 1024 * 1024, 16 * 1024),
@@ -429,5 +445,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dify: parseDifyConfig(e),
     whatsapp: parseWhatsAppConfig(e),
     clickup: parseClickUpConfig(e),
+    retention: Object.freeze({
+      executionRetentionDays: e.EXECUTION_RETENTION_DAYS,
+      executionsKeptPerJob: e.EXECUTIONS_KEPT_PER_JOB,
+      jobRetentionDays: e.JOB_RETENTION_DAYS,
+    }),
   })
 }

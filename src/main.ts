@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     await runtime.engine.start()
     await runtime.callbacks.start()
     await runtime.clickup?.start()
+    runtime.retention.start()
   } catch (err) {
     logger.fatal({ err }, 'the scheduling engine could not start')
     for (const step of stopSteps) await step.stop().catch(() => {})

@@ -92,3 +92,34 @@ export function createSchedulerMetrics(
     }),
   }
 }
+
+export interface RetentionMetrics {
+  /** Rows the retention pass deleted, by table (job_executions, scheduled_jobs, job_changes). */
+  rowsDeleted: Counter<'table'>
+  passDuration: Histogram
+  /** When the last pass finished (Unix seconds); 0 until one has run on this replica. */
+  lastPassAt: Gauge
+}
+
+/** Retention metrics (engine/retention.ts) on the same registry. */
+export function createRetentionMetrics(registry: Registry): RetentionMetrics {
+  return {
+    rowsDeleted: new Counter({
+      name: 'scheduler_retention_rows_deleted_total',
+      help: 'Rows deleted by the retention pass, by table (job_executions, scheduled_jobs, job_changes)',
+      labelNames: ['table'] as const,
+      registers: [registry],
+    }),
+    passDuration: new Histogram({
+      name: 'scheduler_retention_pass_duration_seconds',
+      help: 'How long a retention pass took, pauses between batches included',
+      buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+      registers: [registry],
+    }),
+    lastPassAt: new Gauge({
+      name: 'scheduler_retention_last_pass_timestamp_seconds',
+      help: 'When this replica last finished a retention pass (Unix time); 0 if never',
+      registers: [registry],
+    }),
+  }
+}

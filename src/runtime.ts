@@ -12,7 +12,7 @@ import { type ClickUpService, createClickUpService } from './integrations/clicku
 import type { DifyCatalog } from './integrations/dify/index.ts'
 import { createWhatsAppFromConfig, type WhatsAppService } from './integrations/whatsapp/index.ts'
 import type { Logger } from './logger.ts'
-import { createSchedulerMetrics, type Metrics } from './metrics.ts'
+import { createRetentionMetrics, createSchedulerMetrics, type Metrics } from './metrics.ts'
 import { createAddressPolicy, createOutboundClient, type HostResolver } from './outbound/index.ts'
 import { createWebhookSigner } from './outbound/signing.ts'
 import {
@@ -28,6 +28,11 @@ import {
   type Engine,
   queueName,
 } from './scheduler/engine/index.ts'
+import {
+  bossDeleteAfterSeconds,
+  createRetentionLoop,
+  type RetentionLoop,
+} from './scheduler/engine/retention.ts'
 import { createSchedulerService, type SchedulerService } from './scheduler/service/index.ts'
 import { settleReplays } from './scheduler/service/replay-settle.ts'
 import { MS_PER_DAY } from './scheduler/timing/index.ts'
@@ -76,6 +81,8 @@ export interface Runtime {
   whatsapp: WhatsAppService | null
   /** Callbacks when runs settle; call start() after engine.start(). */
   callbacks: OutcomeCallbacks
+  /** The hourly retention pass (one replica at a time); call start() after engine.start(). */
+  retention: RetentionLoop
   stop(graceMs: number): Promise<void>
 }
 
@@ -179,6 +186,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         retryDelaySeconds: config.scheduler.retryDelaySeconds,
         retryDelayMaxSeconds: config.scheduler.retryDelayMaxSeconds,
         retentionSeconds: RETENTION_SECONDS,
+        deleteAfterSeconds: bossDeleteAfterSeconds(config.retention),
       },
     },
   })
@@ -199,6 +207,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       dify: dify ? { catalog: dify.catalog, defaultUser: config.dify.defaultUser } : null,
       whatsapp,
     }),
+  })
+  const retention = createRetentionLoop({
+    pool,
+    clock,
+    logger: logger.child({ component: 'retention' }),
+    settings: config.retention,
+    metrics: createRetentionMetrics(options.metrics.registry),
   })
   // ClickUp rules drive jobs through the service; its queues run on the same pg-boss.
   const clickupToken = config.clickup.apiToken
@@ -261,9 +276,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     difyCatalog: dify?.catalog ?? null,
     whatsapp,
     callbacks,
+    retention,
     stop(graceMs) {
       // Idempotent: main's shutdown and a test's cleanup may both call it.
       stopping ??= (async () => {
+        await retention.stop()
         await clickup?.stop()
         await callbacks.stop()
         await engine.stop(graceMs)

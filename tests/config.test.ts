@@ -121,3 +121,43 @@ describe('parseApiKeys', () => {
     assert.throws(() => parseApiKeys(`a:${KEY},a:${KEY}x`), /share a name/)
   })
 })
+
+describe('loadConfig: retention', () => {
+  it('keeps executions 90 days (the newest 20 per job always) and finished jobs 180 by default', () => {
+    assert.deepEqual(loadConfig({}).retention, {
+      executionRetentionDays: 90,
+      executionsKeptPerJob: 20,
+      jobRetentionDays: 180,
+    })
+  })
+
+  it('reads the three settings, 0 days meaning forever', () => {
+    const config = loadConfig({
+      EXECUTION_RETENTION_DAYS: '0',
+      EXECUTIONS_KEPT_PER_JOB: '3',
+      JOB_RETENTION_DAYS: '0',
+    })
+    assert.deepEqual(config.retention, {
+      executionRetentionDays: 0,
+      executionsKeptPerJob: 3,
+      jobRetentionDays: 0,
+    })
+  })
+
+  it('refuses negative, fractional, huge and non-numeric values, naming the variable', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ EXECUTION_RETENTION_DAYS: '-1' }, /EXECUTION_RETENTION_DAYS: must be at least 0/],
+      [{ EXECUTION_RETENTION_DAYS: '1.5' }, /EXECUTION_RETENTION_DAYS: must be a whole number/],
+      [{ JOB_RETENTION_DAYS: '40000' }, /JOB_RETENTION_DAYS: must be at most 36500/],
+      [{ JOB_RETENTION_DAYS: 'ninety' }, /JOB_RETENTION_DAYS: must be a whole number/],
+      [{ EXECUTIONS_KEPT_PER_JOB: '-5' }, /EXECUTIONS_KEPT_PER_JOB: must be at least 0/],
+    ]
+    for (const [env, message] of cases) {
+      assert.throws(
+        () => loadConfig(env),
+        (err: Error) => err instanceof ConfigError && message.test(err.message),
+        JSON.stringify(env),
+      )
+    }
+  })
+})

@@ -26,6 +26,11 @@ export interface DeliverySettings {
   retryDelayMaxSeconds: number
   /** How long a due occurrence may wait unstarted (server down) before pg-boss drops it. */
   retentionSeconds: number
+  /**
+   * How long pg-boss keeps an occurrence once completed, cancelled or failed (retention.ts,
+   * bossDeleteAfterSeconds); unset: the queue's (pg-boss's default, 7 days).
+   */
+  deleteAfterSeconds?: number
 }
 
 /**
@@ -99,6 +104,9 @@ export async function enqueueOccurrences(
           retryDelayMax: settings.retryDelayMaxSeconds,
           expireInSeconds: EXPIRY_BACKSTOP_SECONDS,
           retentionSeconds: settings.retentionSeconds,
+          ...(settings.deleteAfterSeconds === undefined
+            ? {}
+            : { deleteAfterSeconds: settings.deleteAfterSeconds }),
         }
       }),
       { db: bossDb(db) },
