@@ -120,12 +120,15 @@ export function mapJobRow(row: Row): JobRecord {
 
 /** Inserts a job; a duplicate dedupe_key raises 23505 (the service turns it into a replay or a 409). */
 export async function insertJob(db: Queryable, job: NewJob): Promise<JobRecord> {
-  await db.query(
-    `insert into scheduled_jobs (id, name, description, status, action_kind, action_params, action_secrets,
+  // The row as stored (defaults included) comes back with the insert: one round trip, not two. A
+  // new job has no last execution, so there is nothing to join.
+  const result = await db.query(
+    `insert into scheduled_jobs as j (id, name, description, status, action_kind, action_params, action_secrets,
        schedule, timezone, generation, next_run_at, occurrences_planned, max_attempts, timeout_seconds,
        dedupe_key, content_hash, created_by, tags, source, source_ref, callback, callback_secrets,
        created_at, updated_at)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$22,$23,$21,$21)`,
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$22,$23,$21,$21)
+     returning ${DEFINITION_COLUMNS}`,
     [
       job.id,
       job.name,
@@ -152,9 +155,7 @@ export async function insertJob(db: Queryable, job: NewJob): Promise<JobRecord> 
       job.callbackSecrets,
     ],
   )
-  const created = await findJob(db, job.id)
-  if (!created) throw new Error(`job ${job.id} vanished right after insert`)
-  return created
+  return mapJobRow(result.rows[0] as Row)
 }
 
 /** The job, or null. With `forUpdate` the row stays locked until the caller's transaction ends. */
