@@ -6,11 +6,14 @@
 // 10,000), BENCH_SCALE_SAMPLES (requests per read measure, default 200), BENCH_SCALE_PRUNE_SECONDS
 // (longest prune pass measured, default 120), BENCH_SCALE_SKIP (comma list of: create, fire, prune,
 // reads), BENCH_KEEP=1 (keep the databases), BENCH_SCALE_OUT (also write the markdown there),
-// BENCH_SCALE_SEED_ONLY=1 (seed both databases, print their URLs and stop: for measuring by hand).
+// BENCH_SCALE_SEED_ONLY=1 (seed both databases, print their URLs and stop: for measuring by hand),
+// BENCH_SCALE_DATABASES="<small url> <big url>" (measure databases seeded so, as they are: the
+// measures add jobs and the prune deletes history, so reuse each pair once).
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import pg from 'pg'
 import { createLogger } from '../../src/logger.ts'
+import { runRetentionPass } from '../../src/scheduler/engine/retention.ts'
 import {
   countAttemptsPerHour,
   countJobsByStatus,
@@ -18,12 +21,13 @@ import {
 } from '../../src/scheduler/repository/stats.ts'
 import { startReceiver } from '../receiver.ts'
 import { type Summary, summarize } from '../stats.ts'
+import { type CreatePathResults, measureCreatePath } from './create-load.ts'
 import { createScaleDatabase, migrate, type ScaleDatabase } from './database.ts'
 import { fireBurst, fireLive, fireWhile } from './firing.ts'
 import { measureReads, type ReadTarget } from './reads.ts'
 import { type Row, renderReport } from './report.ts'
 import { type SeedTimings, seed } from './seed.ts'
-import { type ServerChild, startServer } from './server.ts'
+import { NO_BACKGROUND_RETENTION, type ServerChild, startServer } from './server.ts'
 
 const num = (name: string, fallback: number) => {
   const value = process.env[name]
@@ -61,6 +65,30 @@ async function prepare(label: string, jobs: number, executions: number): Promise
   }
 }
 
+/** A database seeded earlier (BENCH_SCALE_SEED_ONLY), measured as it is and kept. */
+async function reused(label: string, url: string): Promise<Target> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const counts = await client.query<{ jobs: number; executions: number }>(
+      `select (select count(*)::int from scheduled_jobs) as jobs,
+         (select count(*)::int from job_executions) as executions`,
+    )
+    const row = counts.rows[0] ?? { jobs: 0, executions: 0 }
+    const name = new URL(url).pathname.slice(1)
+    log(`${label}: reusing ${name} (${row.jobs} jobs, ${row.executions} executions)`)
+    return {
+      label,
+      db: { name, url, drop: async () => {} },
+      jobs: row.jobs,
+      executions: row.executions,
+      baseUrl: '',
+    }
+  } finally {
+    await client.end()
+  }
+}
+
 /** The dashboard overview's queries (stats.ts), timed through the repository on a small pool. */
 async function measureOverview(target: Target, samples: number): Promise<Summary> {
   const pool = new pg.Pool({ connectionString: target.db.url, max: 2 })
@@ -82,52 +110,22 @@ async function measureOverview(target: Target, samples: number): Promise<Summary
   }
 }
 
-// The retention pass lives on the retention branch (src/scheduler/engine/retention.ts); imported by
-// path at run time so this bench builds before that branch is merged.
-type RetentionPass = (deps: {
-  pool: pg.Pool
-  clock: { now(): Date }
-  logger: ReturnType<typeof createLogger>
-  settings: {
-    executionRetentionDays: number
-    executionsKeptPerJob: number
-    jobRetentionDays: number
+/** The create path's headline numbers per phase (create-load.ts), for the side-by-side table. */
+function createRows(r: CreatePathResults): [string, string, number, 'latency' | 'info'][] {
+  const rows: [string, string, number, 'latency' | 'info'][] = []
+  for (const phase of r.creates) {
+    if (phase.name === 'warm-up' || phase.name === 'idle') continue
+    rows.push([`create ${phase.name}: creates/s`, '/s', phase.perSecond, 'info'])
+    rows.push([`create ${phase.name}: p50`, 'ms', phase.p50Ms, 'info'])
+    rows.push([`create ${phase.name}: p99`, 'ms', phase.p99Ms, 'latency'])
   }
-  signal?: AbortSignal
-}) => Promise<{
-  executionsDeleted: number
-  jobsDeleted: number
-  batches: number
-  durationMs: number
-}>
-
-async function loadRetentionPass(): Promise<RetentionPass | null> {
-  const modulePath = '../../src/scheduler/engine/retention.ts'
-  try {
-    const module = (await import(modulePath)) as { runRetentionPass?: RetentionPass }
-    return module.runRetentionPass ?? null
-  } catch {
-    return null
+  for (const [concurrency, ratio] of Object.entries(r.ceilingRatio)) {
+    rows.push([`create c=${concurrency}: creates/s ÷ hello-world req/s`, '', ratio, 'info'])
   }
-}
-
-type CreatePath = (opts: { databaseUrl: string; log?: (m: string) => void }) => Promise<unknown>
-
-async function loadCreatePath(): Promise<CreatePath | null> {
-  const modulePath = './create-load.ts'
-  try {
-    const module = (await import(modulePath)) as { measureCreatePath?: CreatePath }
-    return module.measureCreatePath ?? null
-  } catch {
-    return null
-  }
-}
-
-/** Numeric leaves of an object as dotted names, for the side-by-side table. */
-function flatten(value: unknown, prefix = ''): [string, number][] {
-  if (typeof value === 'number') return [[prefix, value]]
-  if (!value || typeof value !== 'object') return []
-  return Object.entries(value).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k))
+  rows.push(['create server RSS idle', 'MB', r.server.idleRssMb, 'info'])
+  rows.push(['create server RSS peak under load', 'MB', r.server.loadPeakRssMb, 'info'])
+  rows.push(['create server RSS after', 'MB', r.server.afterRssMb, 'info'])
+  return rows
 }
 
 async function main() {
@@ -148,8 +146,15 @@ async function main() {
   const notes: string[] = []
   const receiver = await startReceiver()
   try {
-    targets.push(await prepare('small', small.jobs, small.executions))
-    targets.push(await prepare('big', big.jobs, big.executions))
+    const reuse = (process.env.BENCH_SCALE_DATABASES ?? '').split(/\s+/).filter(Boolean)
+    if (reuse.length === 2) {
+      for (const [k, url] of reuse.entries())
+        targets.push(await reused(k === 0 ? 'small' : 'big', url))
+      process.env.BENCH_KEEP = '1'
+    } else {
+      targets.push(await prepare('small', small.jobs, small.executions))
+      targets.push(await prepare('big', big.jobs, big.executions))
+    }
     if (process.env.BENCH_SCALE_SEED_ONLY === '1') {
       process.env.BENCH_KEEP = '1'
       return
@@ -247,12 +252,7 @@ async function main() {
     }
 
     if (!SKIP.has('prune')) {
-      const runRetentionPass = await loadRetentionPass()
-      if (!runRetentionPass) {
-        notes.push(
-          'Prune pass not measured: runRetentionPass (src/scheduler/engine/retention.ts) is not on this branch yet.',
-        )
-      } else {
+      {
         for (const t of targets) {
           t.server = t.server ?? (await startServer(t.db.url))
           const pool = new pg.Pool({
@@ -338,22 +338,20 @@ async function main() {
     pair('server RSS after', 'MB', after(s), after(b), 'info')
 
     if (!SKIP.has('create')) {
-      const measureCreatePath = await loadCreatePath()
-      if (!measureCreatePath) {
-        notes.push(
-          'Create path not measured: measureCreatePath (bench/scale/create-load.ts) is not on this branch yet.',
-        )
-      } else {
-        const results = []
-        for (const t of targets) {
-          log(`${t.label}: create path (its own server and load client)`)
-          results.push(flatten(await measureCreatePath({ databaseUrl: t.db.url, log })))
-        }
-        const [cs, cb] = results as [[string, number][], [string, number][]]
-        for (const [name, value] of cs) {
-          const other = cb.find(([n]) => n === name)?.[1] ?? Number.NaN
-          pair(`create: ${name}`, '', value, other, 'info')
-        }
+      const results: ReturnType<typeof createRows>[] = []
+      for (const t of targets) {
+        log(`${t.label}: create path (its own server and load client)`)
+        const measured = await measureCreatePath({
+          databaseUrl: t.db.url,
+          log,
+          logLevel: 'warn',
+          serverEnv: NO_BACKGROUND_RETENTION,
+        })
+        results.push(createRows(measured))
+      }
+      const [cs, cb] = results as [ReturnType<typeof createRows>, ReturnType<typeof createRows>]
+      for (const [name, unit, value, kind] of cs) {
+        pair(name, unit, value, cb.find(([n]) => n === name)?.[2] ?? Number.NaN, kind)
       }
     }
 

@@ -7,6 +7,12 @@ import path from 'node:path'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
+/**
+ * The server's own hourly retention loop is off (0 = keep forever): it would start pruning five
+ * minutes after start, in the middle of the read measures; the bench runs one pass itself.
+ */
+export const NO_BACKGROUND_RETENTION = { EXECUTION_RETENTION_DAYS: '0', JOB_RETENTION_DAYS: '0' }
+
 export interface ServerChild {
   baseUrl: string
   pid: number
@@ -59,6 +65,7 @@ export async function startServer(
     EVOLUTION_API_URL: 'http://127.0.0.1:9',
     EVOLUTION_API_KEY: 'bench-evolution-key',
     EVOLUTION_API_INSTANCE: 'bench',
+    ...NO_BACKGROUND_RETENTION,
     ...extraEnv,
   }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
