@@ -100,7 +100,9 @@ function seqScans(node: PlanNode): string[] {
 
 /** Node types and relations, for reading a plan in a failure (PLANS_VERBOSE=1 prints them all). */
 function nodes(node: PlanNode): string[] {
-  const own = [node['Node Type'], node['Relation Name'], node['Index Name']].filter(Boolean).join(' ')
+  const own = [node['Node Type'], node['Relation Name'], node['Index Name']]
+    .filter(Boolean)
+    .join(' ')
   return [own, ...(node.Plans ?? []).flatMap(nodes)]
 }
 
