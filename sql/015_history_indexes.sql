@@ -37,6 +37,12 @@ begin
      where e.extname = 'pg_trgm'));
 end
 $$;
+-- Enough statistics on the folded text to tell a rare word from a common one: with the default
+-- (100) the planner cannot estimate a LIKE below 1 % (one histogram entry in 100), takes a word
+-- found in one job in 1,000 for a common one and reads the newest jobs one by one through the
+-- created_at index, folding each (250 ms at 100,000 jobs); with 1,000 it reads the word's few jobs
+-- from this index instead (20 ms). ANALYZE then samples 300,000 rows (~5 s at 1,000,000 jobs).
+alter index scheduled_jobs_search_idx alter column 1 set statistics 1000;
 
 -- listJobs by status, action or source, newest first: the page is read in index order. Without
 -- them a filter matching few or no jobs (status=paused, a rarely used action) read the whole

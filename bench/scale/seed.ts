@@ -317,6 +317,8 @@ interface IndexDef {
   table: string
   definition: string
   constraint: boolean
+  /** Statistics targets set on the index's columns (migration 015), re-applied after the rebuild. */
+  statistics: { column: number; target: number }[]
 }
 
 const BIG_TABLES = ['scheduled_jobs', 'job_executions', 'job_changes']
@@ -325,7 +327,9 @@ async function bigTableIndexes(db: pg.ClientBase): Promise<IndexDef[]> {
   const result = await db.query<IndexDef>(
     `select i.relname as name, t.relname as table,
        coalesce(pg_get_constraintdef(c.oid), pg_get_indexdef(i.oid)) as definition,
-       c.oid is not null as constraint
+       c.oid is not null as constraint,
+       coalesce((select json_agg(json_build_object('column', a.attnum, 'target', a.attstattarget))
+                 from pg_attribute a where a.attrelid = i.oid and a.attstattarget > 0), '[]') as statistics
      from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
      left join pg_constraint c on c.conindid = i.oid and c.contype in ('p', 'u')
      where t.relname = any($1) and t.relnamespace = 'public'::regnamespace`,
@@ -414,6 +418,9 @@ export async function seed(
           ? `alter table ${index.table} add constraint ${index.name} ${index.definition}`
           : index.definition,
       )
+      for (const { column, target } of index.statistics) {
+        await db.query(`alter index ${index.name} alter column ${column} set statistics ${target}`)
+      }
     }
   })
   await step('vacuum analyze', () =>
