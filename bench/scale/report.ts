@@ -30,7 +30,9 @@ const fmt = (value: number) =>
     ? '–'
     : Math.abs(value) >= 100
       ? Math.round(value).toLocaleString('en')
-      : value.toFixed(1)
+      : Math.abs(value) < 1
+        ? value.toFixed(3)
+        : value.toFixed(1)
 
 export function renderReport(r: ReportInput): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
