@@ -50,3 +50,11 @@ alter index scheduled_jobs_search_idx alter column 1 set statistics 1000;
 create index scheduled_jobs_status_idx on scheduled_jobs (status, created_at desc, id desc);
 create index scheduled_jobs_action_idx on scheduled_jobs (action_kind, created_at desc, id desc);
 create index scheduled_jobs_source_created_idx on scheduled_jobs (source, created_at desc, id desc);
+
+-- listExecutions outcome=failed (what retryExecution can replay), newest first: a job's failed
+-- attempts in listing order. Without it the page was read from all of the job's executions, one
+-- heap page each (months of a frequent job's history). Partial: only failed rows get an entry, and
+-- job_executions' updates are not HOT anyway (the running index's predicate covers status).
+create index job_executions_failed_idx on job_executions (job_id, started_at desc, id desc)
+  where status = 'failed';
+

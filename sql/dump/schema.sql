@@ -217,6 +217,8 @@ CREATE INDEX job_changes_job_idx ON public.job_changes USING btree (job_id, chan
 
 CREATE INDEX job_executions_boss_job_idx ON public.job_executions USING btree (boss_job_id) WHERE (id <> boss_job_id);
 
+CREATE INDEX job_executions_failed_idx ON public.job_executions USING btree (job_id, started_at DESC, id DESC) WHERE (status = 'failed'::text);
+
 CREATE INDEX job_executions_job_idx ON public.job_executions USING btree (job_id, started_at DESC, id DESC);
 
 CREATE INDEX job_executions_reports_idx ON public.job_executions USING btree (reports_execution_id) WHERE (reports_execution_id IS NOT NULL);
