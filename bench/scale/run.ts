@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import pg from 'pg'
 import { createLogger } from '../../src/logger.ts'
-import { runRetentionPass } from '../../src/scheduler/engine/retention.ts'
+import { type RetentionReport, runRetentionPass } from '../../src/scheduler/engine/retention.ts'
 import {
   countAttemptsPerHour,
   countJobsByStatus,
@@ -23,7 +23,7 @@ import { startReceiver } from '../receiver.ts'
 import { type Summary, summarize } from '../stats.ts'
 import { type CreatePathResults, measureCreatePath } from './create-load.ts'
 import { createScaleDatabase, migrate, type ScaleDatabase } from './database.ts'
-import { fireBurst, fireLive, fireWhile } from './firing.ts'
+import { type BurstResult, type FireResult, fireBurst, fireLive, fireWhile } from './firing.ts'
 import { measureReads, type ReadTarget } from './reads.ts'
 import { type Row, renderReport } from './report.ts'
 import { type SeedTimings, seed } from './seed.ts'
@@ -36,11 +36,27 @@ const num = (name: string, fallback: number) => {
 const SKIP = new Set((process.env.BENCH_SCALE_SKIP ?? '').split(',').filter(Boolean))
 const log = (m: string) => process.stderr.write(`${m}\n`)
 
+interface Fired {
+  live: FireResult
+  burst: BurstResult
+}
+
+interface Pruned {
+  report: RetentionReport
+  during: FireResult
+  /** Stopped at BENCH_SCALE_PRUNE_SECONDS with more left to delete. */
+  aborted: boolean
+}
+
 interface Target extends ReadTarget {
   db: ScaleDatabase
   executions: number
   seed?: SeedTimings
   server?: ServerChild
+  fire?: Fired
+  prune?: Pruned
+  /** The server's RSS when it was last stopped, MB. */
+  rssAfter?: number
 }
 
 async function prepare(label: string, jobs: number, executions: number): Promise<Target> {
@@ -210,7 +226,7 @@ async function main() {
       for (const t of targets) {
         for (const other of targets) {
           if (other === t || !other.server) continue
-          ;(other as Target & { rssAfter?: number }).rssAfter = other.server.rssMb()
+          other.rssAfter = other.server.rssMb()
           await other.server.stop()
           other.server = undefined
         }
@@ -221,17 +237,13 @@ async function main() {
         log(
           `  live p99 ${live.lateness.p99} ms (missing ${live.missing}); burst p99 ${burst.lateness.p99} ms drain ${burst.drainMs} ms (missing ${burst.missing})`,
         )
-        ;(t as Target & { fire?: unknown }).fire = { live, burst }
-        ;(t as Target & { rssAfter?: number }).rssAfter = t.server.rssMb()
+        t.fire = { live, burst }
+        t.rssAfter = t.server.rssMb()
         await t.server.stop()
         t.server = undefined
       }
-      type Fired = {
-        live: { lateness: Summary; missing: number }
-        burst: { lateness: Summary; drainMs: number; missing: number }
-      }
-      const fs = (s as Target & { fire: Fired }).fire
-      const fb = (b as Target & { fire: Fired }).fire
+      const fs = s.fire as Fired
+      const fb = b.fire as Fired
       pair(
         'fire lateness p99 (200 live occurrences over 20 s)',
         'ms',
@@ -252,89 +264,82 @@ async function main() {
     }
 
     if (!SKIP.has('prune')) {
-      {
-        for (const t of targets) {
-          t.server = t.server ?? (await startServer(t.db.url))
-          const pool = new pg.Pool({
-            connectionString: t.db.url,
-            max: 2,
-            application_name: 'bench-scale-prune',
-          })
-          const controller = new AbortController()
-          const timer = setTimeout(() => controller.abort(), pruneSeconds * 1000)
-          const logger = createLogger({ level: 'warn', destination: process.stderr })
-          log(`${t.label}: prune pass (at most ${pruneSeconds} s) with 10 live occurrences/s`)
-          const pass = runRetentionPass({
-            pool,
-            clock: { now: () => new Date() },
-            logger,
-            settings: {
-              executionRetentionDays: 90,
-              executionsKeptPerJob: 20,
-              jobRetentionDays: 180,
-            },
-            signal: controller.signal,
-          })
-          const during = await fireWhile(t.server.baseUrl, receiver, `/${t.label}-prune`, pass)
-          const report = await pass
-          clearTimeout(timer)
-          await pool.end()
-          log(`  ${JSON.stringify(report)}; lateness p99 ${during.lateness.p99} ms`)
-          ;(t as Target & { prune?: unknown }).prune = {
-            report,
-            during,
-            aborted: controller.signal.aborted,
-          }
+      for (const t of targets) {
+        t.server = t.server ?? (await startServer(t.db.url))
+        const pool = new pg.Pool({
+          connectionString: t.db.url,
+          max: 2,
+          application_name: 'bench-scale-prune',
+        })
+        const controller = new AbortController()
+        const timer = setTimeout(() => controller.abort(), pruneSeconds * 1000)
+        const logger = createLogger({ level: 'warn', destination: process.stderr })
+        log(`${t.label}: prune pass (at most ${pruneSeconds} s) with 10 live occurrences/s`)
+        const pass = runRetentionPass({
+          pool,
+          clock: { now: () => new Date() },
+          logger,
+          settings: {
+            executionRetentionDays: 90,
+            executionsKeptPerJob: 20,
+            jobRetentionDays: 180,
+          },
+          signal: controller.signal,
+        })
+        const during = await fireWhile(t.server.baseUrl, receiver, `/${t.label}-prune`, pass)
+        const report = await pass
+        clearTimeout(timer)
+        await pool.end()
+        log(`  ${JSON.stringify(report)}; lateness p99 ${during.lateness.p99} ms`)
+        t.prune = {
+          report,
+          during,
+          aborted: controller.signal.aborted,
         }
-        type Pruned = {
-          report: { executionsDeleted: number; jobsDeleted: number; durationMs: number }
-          during: { lateness: Summary }
-          aborted: boolean
-        }
-        const ps = (s as Target & { prune: Pruned }).prune
-        const pb = (b as Target & { prune: Pruned }).prune
-        pair(
-          'prune pass duration',
-          's',
-          ps.report.durationMs / 1000,
-          pb.report.durationMs / 1000,
-          'info',
-        )
-        pair(
-          'prune: executions deleted',
-          'rows',
-          ps.report.executionsDeleted,
-          pb.report.executionsDeleted,
-          'info',
-        )
-        pair('prune: jobs deleted', 'rows', ps.report.jobsDeleted, pb.report.jobsDeleted, 'info')
-        pair(
-          'prune: rows deleted per second',
-          'rows/s',
-          (ps.report.executionsDeleted + ps.report.jobsDeleted) / (ps.report.durationMs / 1000),
-          (pb.report.executionsDeleted + pb.report.jobsDeleted) / (pb.report.durationMs / 1000),
-          'info',
-        )
-        pair(
-          'fire lateness p99 during the prune',
-          'ms',
-          ps.during.lateness.p99,
-          pb.during.lateness.p99,
-        )
-        if (pb.aborted)
-          notes.push(
-            `The big prune pass was stopped after ${pruneSeconds} s (BENCH_SCALE_PRUNE_SECONDS); it had more to delete.`,
-          )
       }
+      const ps = s.prune as Pruned
+      const pb = b.prune as Pruned
+      pair(
+        'prune pass duration',
+        's',
+        ps.report.durationMs / 1000,
+        pb.report.durationMs / 1000,
+        'info',
+      )
+      pair(
+        'prune: executions deleted',
+        'rows',
+        ps.report.executionsDeleted,
+        pb.report.executionsDeleted,
+        'info',
+      )
+      pair('prune: jobs deleted', 'rows', ps.report.jobsDeleted, pb.report.jobsDeleted, 'info')
+      pair(
+        'prune: rows deleted per second',
+        'rows/s',
+        (ps.report.executionsDeleted + ps.report.jobsDeleted) / (ps.report.durationMs / 1000),
+        (pb.report.executionsDeleted + pb.report.jobsDeleted) / (pb.report.durationMs / 1000),
+        'info',
+      )
+      pair(
+        'fire lateness p99 during the prune',
+        'ms',
+        ps.during.lateness.p99,
+        pb.during.lateness.p99,
+      )
+      if (pb.aborted)
+        notes.push(
+          `The big prune pass was stopped after ${pruneSeconds} s (BENCH_SCALE_PRUNE_SECONDS); it had more to delete.`,
+        )
     }
     for (const t of targets) {
       if (t.server) {
-        ;(t as Target & { rssAfter?: number }).rssAfter = t.server.rssMb()
+        t.rssAfter = t.server.rssMb()
         await t.server.stop()
         t.server = undefined
       }
     }
-    const after = (t: Target) => (t as Target & { rssAfter?: number }).rssAfter ?? Number.NaN
+    const after = (t: Target) => t.rssAfter ?? Number.NaN
     pair('server RSS after', 'MB', after(s), after(b), 'info')
 
     if (!SKIP.has('create')) {
