@@ -28,7 +28,7 @@ export interface ReportInput {
 const fmt = (value: number) =>
   Number.isNaN(value)
     ? '–'
-    : Math.abs(value) >= 100
+    : Math.abs(value) >= 100 || Number.isInteger(value)
       ? Math.round(value).toLocaleString('en')
       : Math.abs(value) < 1
         ? value.toFixed(3)
