@@ -22,6 +22,7 @@ export const DEFAULT_EXECUTIONS_KEPT_PER_JOB = 20
 export const DEFAULT_JOB_RETENTION_DAYS = 180
 /** A hundred years: the largest retention that is still a number of days rather than a typo. */
 const MAX_RETENTION_DAYS = 36_500
+const MIN_RETENTION_DAYS = 7
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -132,6 +133,16 @@ const integerIn = (min: number, max: number, fallback: number) =>
       .max(max, `must be at most ${max}`)
       .default(fallback),
   )
+/**
+ * 0 (forever) or at least MIN_RETENTION_DAYS: a shorter retention could delete a run, or the job,
+ * that a callback still being delivered reads (5 tries, each up to RETRY_DELAY_MAX_SECONDS ≤ a day
+ * apart, plus WhatsApp send-slot waits).
+ */
+const retentionDays = (fallback: number) =>
+  integerIn(0, MAX_RETENTION_DAYS, fallback).refine(
+    (days) => days === 0 || days >= MIN_RETENTION_DAYS,
+    `must be 0 (keep forever) or at least ${MIN_RETENTION_DAYS} days: a shorter retention could delete a run whose retries or callback are still under way`,
+  )
 const booleanFlag = (fallback: boolean) =>
   z.preprocess(
     emptyToUndefined,
@@ -190,9 +201,9 @@ const envSchema = z.object({
   RETRY_DELAY_MAX_SECONDS: integerIn(1, 86_400, 600),
   SUPERVISE_INTERVAL_SECONDS: integerIn(1, 3_600, 30),
   ATTEMPT_EXPIRY_GRACE_SECONDS: integerIn(1, 3_600, 60),
-  EXECUTION_RETENTION_DAYS: integerIn(0, MAX_RETENTION_DAYS, DEFAULT_EXECUTION_RETENTION_DAYS),
+  EXECUTION_RETENTION_DAYS: retentionDays(DEFAULT_EXECUTION_RETENTION_DAYS),
   EXECUTIONS_KEPT_PER_JOB: integerIn(0, 100_000, DEFAULT_EXECUTIONS_KEPT_PER_JOB),
-  JOB_RETENTION_DAYS: integerIn(0, MAX_RETENTION_DAYS, DEFAULT_JOB_RETENTION_DAYS),
+  JOB_RETENTION_DAYS: retentionDays(DEFAULT_JOB_RETENTION_DAYS),
   WEBHOOK_ALLOWLIST: z.preprocess(emptyToUndefined, z.string().optional()),
   WEBHOOK_TIMEOUT_SECONDS: integerIn(1, 3_600, 30),
   WEBHOOK_RESPONSE_BODY_LIMIT_BYTES: integerIn(0, 1024 * 1024, 16 * 1024),

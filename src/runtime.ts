@@ -25,14 +25,11 @@ import {
   countDueNotStarted,
   createBoss,
   createEngine,
+  createRetentionLoop,
   type Engine,
   queueName,
-} from './scheduler/engine/index.ts'
-import {
-  bossDeleteAfterSeconds,
-  createRetentionLoop,
   type RetentionLoop,
-} from './scheduler/engine/retention.ts'
+} from './scheduler/engine/index.ts'
 import { createSchedulerService, type SchedulerService } from './scheduler/service/index.ts'
 import { settleReplays } from './scheduler/service/replay-settle.ts'
 import { MS_PER_DAY } from './scheduler/timing/index.ts'
@@ -186,7 +183,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         retryDelaySeconds: config.scheduler.retryDelaySeconds,
         retryDelayMaxSeconds: config.scheduler.retryDelayMaxSeconds,
         retentionSeconds: RETENTION_SECONDS,
-        deleteAfterSeconds: bossDeleteAfterSeconds(config.retention),
       },
     },
   })

@@ -144,13 +144,21 @@ describe('loadConfig: retention', () => {
     })
   })
 
-  it('refuses negative, fractional, huge and non-numeric values, naming the variable', () => {
+  it('refuses negative, fractional, too short, huge and non-numeric values, naming the variable', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ EXECUTION_RETENTION_DAYS: '-1' }, /EXECUTION_RETENTION_DAYS: must be at least 0/],
       [{ EXECUTION_RETENTION_DAYS: '1.5' }, /EXECUTION_RETENTION_DAYS: must be a whole number/],
       [{ JOB_RETENTION_DAYS: '40000' }, /JOB_RETENTION_DAYS: must be at most 36500/],
       [{ JOB_RETENTION_DAYS: 'ninety' }, /JOB_RETENTION_DAYS: must be a whole number/],
       [{ EXECUTIONS_KEPT_PER_JOB: '-5' }, /EXECUTIONS_KEPT_PER_JOB: must be at least 0/],
+      [
+        { EXECUTION_RETENTION_DAYS: '3' },
+        /EXECUTION_RETENTION_DAYS: must be 0 \(keep forever\) or at least 7 days/,
+      ],
+      [
+        { JOB_RETENTION_DAYS: '6' },
+        /JOB_RETENTION_DAYS: must be 0 \(keep forever\) or at least 7 days/,
+      ],
     ]
     for (const [env, message] of cases) {
       assert.throws(

@@ -9,7 +9,11 @@ import type { PgBoss } from 'pg-boss'
 import { bossDb } from '../db/boss-db.ts'
 import type { Queryable } from '../db/pool.ts'
 import type { AbandonedAttempt } from '../scheduler/engine/index.ts'
-import { type FinishedAttempt, isFinalAttempt } from '../scheduler/engine/index.ts'
+import {
+  FINISHED_JOB_RETENTION_SECONDS,
+  type FinishedAttempt,
+  isFinalAttempt,
+} from '../scheduler/engine/index.ts'
 import { CALLBACK_MAX_ATTEMPTS } from './attempts.ts'
 import { type CallbackTarget, callbackTargets, wantsCallback } from './callback-input.ts'
 import { findCallbackSpecs } from './repository.ts'
@@ -49,6 +53,7 @@ export function callbackJobOptions(settings: CallbackQueueSettings, target: Call
     retryBackoff: true,
     retryDelayMax: settings.retryDelayMaxSeconds,
     expireInSeconds: settings.timeoutSeconds[target] + settings.expiryGraceSeconds,
+    deleteAfterSeconds: FINISHED_JOB_RETENTION_SECONDS,
   }
 }
 

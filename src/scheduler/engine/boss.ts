@@ -4,6 +4,19 @@ import { PgBoss } from 'pg-boss'
 import type { Logger } from '../../logger.ts'
 
 export const BOSS_SCHEMA = 'pgboss'
+
+/**
+ * How long pg-boss keeps one of our jobs (an occurrence, a callback) once it is completed, cancelled
+ * or failed: its deleteAfterSeconds, set at every insert (pg-boss's default is 7 days). These rows are
+ * not history: job_executions is, kept EXECUTION_RETENTION_DAYS (at least 7) by the retention pass.
+ * A pg-boss row is read back only while its job is pending or running (the claim, the sweeper's
+ * retry count, retryExecution's "still planned" check) or, finished, where a missing row means the
+ * same: retryExecution's replay check looks for the replay's execution row first, and a deterministic
+ * id is never inserted again once its job has run (the next occurrence is planned once, by the claim
+ * of its predecessor; callbacks once, by the recording of the run). A day keeps them at hand for
+ * anyone debugging and pgboss.job a seventh of the size.
+ */
+export const FINISHED_JOB_RETENTION_SECONDS = 24 * 3600
 const QUEUE_PREFIX = 'occurrence'
 
 /** Data carried by every occurrence job. */

@@ -24,11 +24,18 @@ import {
 import { createSweeper } from './sweeper.ts'
 
 export type { AbandonedAttempt } from '../repository/outcomes.ts'
-export { createBoss, queueName } from './boss.ts'
+export { createBoss, FINISHED_JOB_RETENTION_SECONDS, queueName } from './boss.ts'
 export { countDueNotStarted } from './boss-backlog.ts'
 export type { ClaimedAttempt } from './claim.ts'
 export type { AbandonHook, EngineHooks, FinishedAttempt, RecordingHook } from './hooks.ts'
 export { isFinalAttempt } from './record-transaction.ts'
+export {
+  createRetentionLoop,
+  type RetentionLoop,
+  type RetentionReport,
+  type RetentionSettings,
+  runRetentionPass,
+} from './retention.ts'
 export type { DeliverySettings, DispatchSettings }
 
 export interface ReplayRequest {

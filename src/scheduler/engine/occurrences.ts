@@ -11,7 +11,12 @@ import type { PgBoss } from 'pg-boss'
 import { bossDb } from '../../db/boss-db.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { JobRecord } from '../repository/jobs.ts'
-import { type OccurrenceData, occurrenceId, queueName } from './boss.ts'
+import {
+  FINISHED_JOB_RETENTION_SECONDS,
+  type OccurrenceData,
+  occurrenceId,
+  queueName,
+} from './boss.ts'
 
 /**
  * pg-boss's expiry of an active occurrence: its maximum (24 h). An attempt's process going away is
@@ -26,11 +31,6 @@ export interface DeliverySettings {
   retryDelayMaxSeconds: number
   /** How long a due occurrence may wait unstarted (server down) before pg-boss drops it. */
   retentionSeconds: number
-  /**
-   * How long pg-boss keeps an occurrence once completed, cancelled or failed (retention.ts,
-   * bossDeleteAfterSeconds); unset: the queue's (pg-boss's default, 7 days).
-   */
-  deleteAfterSeconds?: number
 }
 
 /**
@@ -104,9 +104,7 @@ export async function enqueueOccurrences(
           retryDelayMax: settings.retryDelayMaxSeconds,
           expireInSeconds: EXPIRY_BACKSTOP_SECONDS,
           retentionSeconds: settings.retentionSeconds,
-          ...(settings.deleteAfterSeconds === undefined
-            ? {}
-            : { deleteAfterSeconds: settings.deleteAfterSeconds }),
+          deleteAfterSeconds: FINISHED_JOB_RETENTION_SECONDS,
         }
       }),
       { db: bossDb(db) },

@@ -67,110 +67,121 @@ export interface RetentionPassDeps {
   signal?: AbortSignal
 }
 
-/** pg-boss deletes finished occurrences after this long at most (see bossDeleteAfterSeconds). */
-const BOSS_DELETE_AFTER_MAX_SECONDS = 7 * 24 * 3600
+/** What the steps of one pass share: where to write, how big a step is, and the running totals. */
+interface Pass {
+  pool: Pool
+  batchSize: number
+  counts: { executions: number; jobs: number; changes: number; batches: number }
+  stopped(): boolean
+  /** Sleeps pauseMs, cut short by the signal (P1, P3). */
+  pause(): Promise<void>
+}
 
-/**
- * How long pg-boss keeps a completed, cancelled or failed occurrence (its deleteAfterSeconds). Its
- * rows are not history (job_executions is): only attempts still pending or running are read back (the
- * sweeper's retry count, retryExecution's "still planned" check and its replay idempotency, which
- * looks at the replay's execution row first). So a week (pg-boss's default) at most, and never longer
- * than the executions they produced.
- */
-export function bossDeleteAfterSeconds(settings: RetentionSettings): number {
-  const days = settings.executionRetentionDays
-  if (days === 0) return BOSS_DELETE_AFTER_MAX_SECONDS
-  return Math.min(BOSS_DELETE_AFTER_MAX_SECONDS, days * 24 * 3600)
+/** Walks the jobs created before `cutoff`, a page of batchSize at a time, handing each to `step`. */
+async function walkJobs(pass: Pass, cutoff: Date, step: (ids: string[]) => Promise<void>) {
+  let cursor: JobCursor | null = null
+  do {
+    if (pass.stopped()) return
+    const page = await walkJobsCreatedBefore(pass.pool, cutoff, cursor, pass.batchSize)
+    await step(page.ids)
+    cursor = page.next
+    if (cursor) await pass.pause()
+  } while (cursor)
+}
+
+/** Finished jobs not touched since `cutoff`, with their executions and changes (K5, K6). */
+function pruneFinishedJobs(pass: Pass, cutoff: Date): Promise<void> {
+  return walkJobs(pass, cutoff, async (ids) => {
+    const prunable = await filterPrunableJobs(pass.pool, ids, cutoff)
+    // A job whose executions exceed one batch takes several transactions; each re-checks it (K6).
+    for (let more = prunable.length > 0; more && !pass.stopped(); ) {
+      const result = await withTransaction(pass.pool, (tx) =>
+        deleteJobsBatch(tx, prunable, cutoff, pass.batchSize),
+      )
+      pass.counts.batches += 1
+      pass.counts.executions += result.executionsDeleted
+      pass.counts.jobs += result.jobsDeleted
+      pass.counts.changes += result.changesDeleted
+      more = result.more
+      if (more) await pass.pause()
+    }
+  })
+}
+
+/** Executions started before `cutoff` beyond each job's newest `keep` (K1–K4). */
+function pruneOldExecutions(pass: Pass, cutoff: Date, keep: number): Promise<void> {
+  return walkJobs(pass, cutoff, async (ids) => {
+    // Again while a batch was full, or deleted callback rows: the runs they reported may go now (K3).
+    for (let again = ids.length > 0; again && !pass.stopped(); ) {
+      const result = await deleteOldExecutions(pass.pool, ids, cutoff, keep, pass.batchSize)
+      if (result.deleted === 0) return
+      pass.counts.batches += 1
+      pass.counts.executions += result.deleted
+      again = result.deleted >= pass.batchSize || result.callbacksDeleted > 0
+      if (again) await pass.pause()
+    }
+  })
 }
 
 /** Runs one full pass (no lock: the loop takes it; the scale bench calls this directly). */
 export async function runRetentionPass(deps: RetentionPassDeps): Promise<RetentionReport> {
   const startedAt = performance.now()
-  const batchSize = deps.batchSize ?? DEFAULT_RETENTION_BATCH_SIZE
-  const pauseMs = deps.pauseMs ?? DEFAULT_RETENTION_PAUSE_MS
-  const now = deps.clock.now().getTime()
   const { settings, signal } = deps
-  const counts = { executions: 0, jobs: 0, changes: 0, batches: 0 }
-  const stopped = () => signal?.aborted === true
-  const pause = async () => {
-    if (pauseMs > 0 && !stopped()) await sleep(pauseMs, undefined, { signal }).catch(() => {})
+  const pauseMs = deps.pauseMs ?? DEFAULT_RETENTION_PAUSE_MS
+  const pass: Pass = {
+    pool: deps.pool,
+    batchSize: deps.batchSize ?? DEFAULT_RETENTION_BATCH_SIZE,
+    counts: { executions: 0, jobs: 0, changes: 0, batches: 0 },
+    stopped: () => signal?.aborted === true,
+    async pause() {
+      if (pauseMs > 0 && !pass.stopped())
+        await sleep(pauseMs, undefined, { signal }).catch(() => {})
+    },
   }
-
-  /** Walks the jobs created before `cutoff`, handing each step's ids to `step`. */
-  async function walk(cutoff: Date, step: (ids: string[]) => Promise<void>) {
-    let cursor: JobCursor | null = null
-    do {
-      if (stopped()) return
-      const page = await walkJobsCreatedBefore(deps.pool, cutoff, cursor, batchSize)
-      await step(page.ids)
-      cursor = page.next
-      if (cursor) await pause()
-    } while (cursor)
-  }
-
-  if (settings.jobRetentionDays > 0) {
-    const cutoff = new Date(now - settings.jobRetentionDays * MS_PER_DAY)
-    await walk(cutoff, async (ids) => {
-      const prunable = await filterPrunableJobs(deps.pool, ids, cutoff)
-      // A job whose executions exceed one batch takes several; each re-checks it (K6).
-      for (let more = prunable.length > 0; more && !stopped(); ) {
-        const result = await withTransaction(deps.pool, (tx) =>
-          deleteJobsBatch(tx, prunable, cutoff, batchSize),
-        )
-        counts.batches += 1
-        counts.executions += result.executionsDeleted
-        counts.jobs += result.jobsDeleted
-        counts.changes += result.changesDeleted
-        more = result.more
-        if (more) await pause()
-      }
-    })
-  }
-
+  const now = deps.clock.now().getTime()
+  const daysAgo = (days: number) => new Date(now - days * MS_PER_DAY)
+  if (settings.jobRetentionDays > 0)
+    await pruneFinishedJobs(pass, daysAgo(settings.jobRetentionDays))
   if (settings.executionRetentionDays > 0) {
-    const cutoff = new Date(now - settings.executionRetentionDays * MS_PER_DAY)
-    await walk(cutoff, async (ids) => {
-      // Again while a batch was full, or deleted callback rows: the runs they reported may go now (K3).
-      for (let again = ids.length > 0; again && !stopped(); ) {
-        const result = await deleteOldExecutions(
-          deps.pool,
-          ids,
-          cutoff,
-          settings.executionsKeptPerJob,
-          batchSize,
-        )
-        if (result.deleted === 0) break
-        counts.batches += 1
-        counts.executions += result.deleted
-        again = result.deleted >= batchSize || result.callbacksDeleted > 0
-        if (again) await pause()
-      }
-    })
+    await pruneOldExecutions(
+      pass,
+      daysAgo(settings.executionRetentionDays),
+      settings.executionsKeptPerJob,
+    )
   }
-
   const report: RetentionReport = {
-    executionsDeleted: counts.executions,
-    jobsDeleted: counts.jobs,
-    batches: counts.batches,
+    executionsDeleted: pass.counts.executions,
+    jobsDeleted: pass.counts.jobs,
+    batches: pass.counts.batches,
     durationMs: Math.round(performance.now() - startedAt),
   }
-  deps.metrics?.rowsDeleted.inc({ table: 'job_executions' }, counts.executions)
-  deps.metrics?.rowsDeleted.inc({ table: 'scheduled_jobs' }, counts.jobs)
-  deps.metrics?.rowsDeleted.inc({ table: 'job_changes' }, counts.changes)
+  reportPass(deps, report, pass.counts.changes, pass.stopped())
+  return report
+}
+
+/** The pass's one log line and its metrics. */
+function reportPass(
+  deps: Pick<RetentionPassDeps, 'logger' | 'metrics'>,
+  report: RetentionReport,
+  changesDeleted: number,
+  interrupted: boolean,
+) {
+  deps.metrics?.rowsDeleted.inc({ table: 'job_executions' }, report.executionsDeleted)
+  deps.metrics?.rowsDeleted.inc({ table: 'scheduled_jobs' }, report.jobsDeleted)
+  deps.metrics?.rowsDeleted.inc({ table: 'job_changes' }, changesDeleted)
   deps.metrics?.passDuration.observe(report.durationMs / 1000)
   deps.metrics?.lastPassAt.set(Date.now() / 1000)
   deps.logger.info(
     {
       executions_deleted: report.executionsDeleted,
       jobs_deleted: report.jobsDeleted,
-      changes_deleted: counts.changes,
+      changes_deleted: changesDeleted,
       batches: report.batches,
       duration_ms: report.durationMs,
-      ...(stopped() ? { interrupted: true } : {}),
+      ...(interrupted ? { interrupted: true } : {}),
     },
-    stopped() ? 'retention pass stopped early' : 'retention pass done',
+    interrupted ? 'retention pass stopped early' : 'retention pass done',
   )
-  return report
 }
 
 export interface RetentionLoopDeps extends Omit<RetentionPassDeps, 'signal'> {

@@ -1,17 +1,15 @@
 /**
- * Retention as the runtime wires it: pg-boss keeps finished occurrences no longer than
- * bossDeleteAfterSeconds says, and the runtime's retention loop stops with the runtime.
+ * Retention as the runtime wires it: pg-boss keeps our finished jobs a day
+ * (FINISHED_JOB_RETENTION_SECONDS), and the runtime's retention loop stops with the runtime.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { useEngineTest } from '../../helpers/engine-test.ts'
 
-const engine = useEngineTest('engine_retention_runtime', {
-  env: { EXECUTION_RETENTION_DAYS: '2' },
-})
+const engine = useEngineTest('engine_retention_runtime')
 
 describe('retention in the runtime', () => {
-  it('gives every occurrence pg-boss’s deletion delay from EXECUTION_RETENTION_DAYS', async () => {
+  it('has pg-boss delete a finished occurrence after a day instead of its default week', async () => {
     const created = await engine.scheduler.runtime.service.createJob(
       'webhook',
       { name: 'later', delay: '1h', url: `${engine.receiver.url}/hook` },
@@ -23,7 +21,7 @@ describe('retention in the runtime', () => {
     )
     assert.deepEqual(
       rows.rows.map((r) => r.deletion_seconds),
-      [2 * 86_400],
+      [86_400],
     )
   })
 

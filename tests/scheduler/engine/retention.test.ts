@@ -8,14 +8,15 @@ import { randomUUID } from 'node:crypto'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import pg from 'pg'
 import { runMigrations } from '../../../src/db/migrate.ts'
+import { withTransaction } from '../../../src/db/pool.ts'
 import { createMetrics, createRetentionMetrics } from '../../../src/metrics.ts'
 import {
-  bossDeleteAfterSeconds,
   createRetentionLoop,
   RETENTION_LOCK_KEY,
   type RetentionSettings,
   runRetentionPass,
 } from '../../../src/scheduler/engine/retention.ts'
+import { deleteJobsBatch, filterPrunableJobs } from '../../../src/scheduler/repository/retention.ts'
 import { createFixedClock } from '../../../src/time/clock.ts'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts'
 import { waitUntil } from '../../helpers/engine-wait.ts'
@@ -264,6 +265,38 @@ describe('runRetentionPass: finished jobs', () => {
   })
 })
 
+describe('deleteJobsBatch', () => {
+  it('re-checks after locking: a replay committed since the first look keeps the job', async () => {
+    const job = await insertJob({ status: 'failed', updatedAt: daysAgo(200) })
+    const cutoff = daysAgo(180)
+    assert.deepEqual(await filterPrunableJobs(pool, [job], cutoff), [job])
+    await pool.query(
+      `insert into job_changes (job_id, changed_at, actor, via, change) values ($1, $2, 'k', 'api', 'replay')`,
+      [job, NOW],
+    )
+    const result = await withTransaction(pool, (tx) => deleteJobsBatch(tx, [job], cutoff, 1_000))
+    assert.equal(result.jobsDeleted, 0)
+    assert.equal(await jobExists(job), true)
+  })
+
+  it('skips a job another transaction holds locked (a replay or claim under way)', async () => {
+    const job = await insertJob({ status: 'completed', updatedAt: daysAgo(200) })
+    const holder = await pool.connect()
+    try {
+      await holder.query('begin')
+      await holder.query('select 1 from scheduled_jobs where id = $1 for update', [job])
+      const result = await withTransaction(pool, (tx) =>
+        deleteJobsBatch(tx, [job], daysAgo(180), 1_000),
+      )
+      assert.equal(result.jobsDeleted, 0)
+      await holder.query('rollback')
+    } finally {
+      holder.release()
+    }
+    assert.equal(await jobExists(job), true)
+  })
+})
+
 describe('createRetentionLoop', () => {
   const loopOf = (overrides: { pauseMs?: number; batchSize?: number } = {}) =>
     createRetentionLoop({
@@ -365,13 +398,5 @@ describe('retention reporting', () => {
     assert.match(text, /scheduler_retention_rows_deleted_total\{table="job_executions"\} 5/)
     assert.match(text, /scheduler_retention_rows_deleted_total\{table="scheduled_jobs"\} 1/)
     assert.match(text, /scheduler_retention_pass_duration_seconds_count 1/)
-  })
-})
-
-describe('bossDeleteAfterSeconds', () => {
-  it('keeps finished pg-boss occurrences a week at most, never longer than executions', () => {
-    assert.equal(bossDeleteAfterSeconds({ ...SETTINGS, executionRetentionDays: 90 }), 7 * 86_400)
-    assert.equal(bossDeleteAfterSeconds({ ...SETTINGS, executionRetentionDays: 2 }), 2 * 86_400)
-    assert.equal(bossDeleteAfterSeconds({ ...SETTINGS, executionRetentionDays: 0 }), 7 * 86_400)
   })
 })
