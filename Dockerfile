@@ -15,8 +15,13 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # --- Stage 2: the runtime image ---
 FROM node:24-bookworm-slim AS runtime
+# MALLOC_ARENA_MAX=2 and --max-semi-space-size=4 (below) keep the server's RSS low: glibc otherwise
+# grows an arena per thread, V8 a 32 MB young generation (docs/notes/issue-19-create.md: idle
+# ~195 → ~155 MB, peak under the create load ~310 → ~200 MB, no measurable CPU cost).
+# bench/scale/create-load.ts starts the server the same way.
 ENV NODE_ENV=production \
-    PORT=8000
+    PORT=8000 \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
@@ -30,4 +35,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/readyz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form, node itself as the process: SIGTERM from `docker stop` reaches our graceful shutdown.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--max-semi-space-size=4", "--import", "tsx", "src/main.ts"]

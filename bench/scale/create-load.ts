@@ -67,7 +67,7 @@ export interface MeasureOptions {
   logLevel?: string
   /** Seconds per measured phase (default 15). */
   seconds?: number
-  /** Extra node flags for the server, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/x']. */
+  /** Node flags for the server instead of PRODUCTION_NODE_ARGS, e.g. with '--cpu-prof'. */
   serverNodeArgs?: string[]
   /** Extra server environment (experiments). */
   serverEnv?: Record<string, string>
@@ -78,6 +78,13 @@ export interface MeasureOptions {
   /** Run the server from another checkout of this repository (A/B of two versions). */
   serverRoot?: string
 }
+
+/**
+ * How the Docker image starts node (Dockerfile: CMD and ENV); a run measures the server as deployed.
+ * Both keep RSS down (a smaller young generation, two malloc arenas instead of one per thread).
+ */
+export const PRODUCTION_NODE_ARGS = ['--max-semi-space-size=4']
+export const PRODUCTION_ENV = { NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' }
 
 const API_KEY = `bench-${randomBytes(16).toString('hex')}`
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -200,7 +207,7 @@ export async function measureCreatePath(opts: MeasureOptions): Promise<CreatePat
   const log = opts.log ?? (() => {})
   const logLevel = opts.logLevel ?? 'info'
   const phases = phasesFor(opts.seconds ?? 15, opts.quick ?? false)
-  const serverNodeArgs = opts.serverNodeArgs ?? []
+  const serverNodeArgs = opts.serverNodeArgs ?? PRODUCTION_NODE_ARGS
   const loadavgBefore = loadavg()
 
   const port = await freePort()
@@ -211,6 +218,7 @@ export async function measureCreatePath(opts: MeasureOptions): Promise<CreatePat
       API_KEYS: `bench:${API_KEY}`,
       WEBHOOK_ALLOWLIST: '127.0.0.1/32',
       LOG_LEVEL: logLevel,
+      ...PRODUCTION_ENV,
       HOST: '127.0.0.1',
       PORT: String(port),
       ...opts.serverEnv,
@@ -248,7 +256,11 @@ export async function measureCreatePath(opts: MeasureOptions): Promise<CreatePat
   let hello: PhaseMeasure[] = []
   if (!opts.skipHello) {
     const helloPort = await freePort()
-    const helloServer = startNodeChild('bench/scale/hello-server.ts', { PORT: String(helloPort) })
+    const helloServer = startNodeChild(
+      'bench/scale/hello-server.ts',
+      { PORT: String(helloPort), ...PRODUCTION_ENV },
+      { nodeArgs: serverNodeArgs },
+    )
     try {
       await waitForHttp(`http://127.0.0.1:${helloPort}/healthz`, helloServer)
       const helloPhases = phases.filter((p) => p.kind === 'closed' && p.concurrency !== 0)

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { createBenchDatabase } from '../setup.ts'
-import { createPathTable, measureCreatePath } from './create-load.ts'
+import { createPathTable, measureCreatePath, PRODUCTION_NODE_ARGS } from './create-load.ts'
 
 interface ProfileNode {
   id: number
@@ -21,7 +21,7 @@ try {
   const results = await measureCreatePath({
     databaseUrl: database.url,
     log: (m) => process.stderr.write(`[profile] ${m}\n`),
-    serverNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+    serverNodeArgs: [...PRODUCTION_NODE_ARGS, '--cpu-prof', `--cpu-prof-dir=${dir}`],
     seconds: Number(process.env.BENCH_CREATE_SECONDS ?? 10),
     skipHello: true,
     ...(process.env.BENCH_LOG_LEVEL ? { logLevel: process.env.BENCH_LOG_LEVEL } : {}),

@@ -1,7 +1,10 @@
 /**
  * `npm run bench:creates`: a fresh database, the create path measured through the HTTP API
  * (create-load.ts), a markdown table on stdout. BENCH_CREATE_SECONDS sets the phase length,
- * BENCH_LOG_LEVEL the server's LOG_LEVEL; BENCH_DATABASE_URL/DATABASE_URL the PostgreSQL server.
+ * BENCH_LOG_LEVEL the server's LOG_LEVEL; BENCH_DATABASE_URL/DATABASE_URL the PostgreSQL server;
+ * BENCH_SERVER_ROOT runs the server from another checkout (a before/after comparison); BENCH_JSON
+ * also writes the results as JSON to that file; BENCH_PLAIN_NODE=1 starts the server without the
+ * image's memory settings (PRODUCTION_NODE_ARGS, MALLOC_ARENA_MAX), as before issue 19.
  */
 import { createBenchDatabase } from '../setup.ts'
 import { createPathTable, loadSnapshot, measureCreatePath } from './create-load.ts'
@@ -18,6 +21,10 @@ try {
       ? { seconds: Number(process.env.BENCH_CREATE_SECONDS) }
       : {}),
     skipHello: process.env.BENCH_SKIP_HELLO === '1',
+    ...(process.env.BENCH_SERVER_ROOT ? { serverRoot: process.env.BENCH_SERVER_ROOT } : {}),
+    ...(process.env.BENCH_PLAIN_NODE === '1'
+      ? { serverNodeArgs: [], serverEnv: { MALLOC_ARENA_MAX: '' } }
+      : {}),
   })
   if (process.env.BENCH_JSON) {
     const { writeFileSync } = await import('node:fs')

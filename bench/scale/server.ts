@@ -1,9 +1,11 @@
-// The server under measurement: src/main.ts in its own process (as deployed), so its RSS is its
+// The server under measurement: src/main.ts in its own process, started as the image starts it, so its RSS is its
 // own and the bench's client work does not share its event loop.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
+
+import { PRODUCTION_ENV, PRODUCTION_NODE_ARGS } from './create-load.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -55,6 +57,8 @@ export async function startServer(
   const port = await freePort()
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
+    // As in the image (Dockerfile): NODE_ENV=production, MALLOC_ARENA_MAX=2.
+    ...PRODUCTION_ENV,
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     LOG_LEVEL: 'warn',
@@ -68,11 +72,15 @@ export async function startServer(
     ...NO_BACKGROUND_RETENTION,
     ...extraEnv,
   }
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...PRODUCTION_NODE_ARGS, '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let output = ''
   const keep = (d: unknown) => {
     output = (output + String(d)).slice(-20_000)

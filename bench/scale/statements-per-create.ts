@@ -15,7 +15,7 @@ import { freePort, ROOT, startNodeChild, waitForHttp } from './processes.ts'
 const n = Number(process.argv[2] ?? 300)
 const root = process.argv[3] ?? ROOT
 const key = `bench-${randomBytes(16).toString('hex')}`
-const file = `/tmp/statement-counts-${process.pid}.json`
+const file = process.env.STATEMENT_COUNT_FILE ?? `/tmp/statement-counts-${process.pid}.json`
 const database = await createBenchDatabase()
 const port = await freePort()
 const server = startNodeChild(
@@ -34,7 +34,10 @@ const server = startNodeChild(
 const snapshot = async () => {
   server.child.kill('SIGUSR2')
   await new Promise((r) => setTimeout(r, 300))
-  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>
+  return JSON.parse(readFileSync(file, 'utf8')) as {
+    counts: Record<string, number>
+    millis: Record<string, number>
+  }
 }
 try {
   await waitForHttp(`http://127.0.0.1:${port}/readyz`, server)
@@ -52,19 +55,27 @@ try {
   }
   const after = await snapshot()
   let total = 0
-  const rows: [string, number][] = []
-  for (const [text, count] of Object.entries(after)) {
-    const delta = count - (before[text] ?? 0)
-    if (delta > 0) rows.push([text, delta])
+  let totalMs = 0
+  const rows: [string, number, number][] = []
+  for (const [text, count] of Object.entries(after.counts)) {
+    const delta = count - (before.counts[text] ?? 0)
+    const ms = (after.millis[text] ?? 0) - (before.millis[text] ?? 0)
+    if (delta > 0) rows.push([text, delta, ms])
     total += delta
+    totalMs += ms
   }
   rows.sort((a, b) => b[1] - a[1])
   process.stdout.write(
-    `${n} creates, answers ${JSON.stringify(statuses)}; statements per create:\n`,
+    `${n} creates one at a time, answers ${JSON.stringify(statuses)}; per create: statements, ms waiting for PostgreSQL\n`,
   )
-  for (const [text, count] of rows)
-    process.stdout.write(`${(count / n).toFixed(2).padStart(6)}  ${text}\n`)
-  process.stdout.write(`${(total / n).toFixed(2).padStart(6)}  total\n`)
+  for (const [text, count, ms] of rows) {
+    process.stdout.write(
+      `${(count / n).toFixed(2).padStart(6)} ${(ms / n).toFixed(3).padStart(7)}  ${text}\n`,
+    )
+  }
+  process.stdout.write(
+    `${(total / n).toFixed(2).padStart(6)} ${(totalMs / n).toFixed(3).padStart(7)}  total\n`,
+  )
 } finally {
   await server.stop()
   await database.drop()

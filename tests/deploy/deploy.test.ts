@@ -392,7 +392,14 @@ describe('Dockerfile', () => {
     assert.deepEqual(finalOf('ENTRYPOINT'), [])
     const cmd = finalOf('CMD').at(-1)
     assert.ok(cmd, 'no CMD')
-    assert.deepEqual(execForm(cmd.args), ['node', '--import', 'tsx', 'src/main.ts'])
+    // --max-semi-space-size keeps RSS low (docs/notes/issue-19-create.md); bench:creates uses it too.
+    assert.deepEqual(execForm(cmd.args), [
+      'node',
+      '--max-semi-space-size=4',
+      '--import',
+      'tsx',
+      'src/main.ts',
+    ])
     assert.equal(pkg.scripts.start, execForm(cmd.args)?.join(' '))
   })
 })

@@ -8,7 +8,7 @@
  *      the same one insert one row; manual runs get random ids and never chain.
  */
 import type { PgBoss } from 'pg-boss'
-import { bossDb } from '../../db/boss-db.ts'
+import { bossDb, preparedBossDb } from '../../db/boss-db.ts'
 import type { Queryable } from '../../db/pool.ts'
 import type { JobRecord } from '../repository/jobs.ts'
 import {
@@ -107,7 +107,8 @@ export async function enqueueOccurrences(
           deleteAfterSeconds: FINISHED_JOB_RETENTION_SECONDS,
         }
       }),
-      { db: bossDb(db) },
+      // The insert's text depends only on the queue: prepared once per connection.
+      { db: preparedBossDb(db) },
     )
   }
 }

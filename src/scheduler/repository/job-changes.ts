@@ -31,10 +31,11 @@ export type NewJobChange = Omit<JobChangeRecord, 'id'>
 
 /** Appends one entry; call it in the transaction of the change so both commit or neither does. */
 export async function insertJobChange(db: Queryable, change: NewJobChange): Promise<void> {
-  await db.query(
-    `insert into job_changes (job_id, changed_at, actor, via, change, detail)
+  await db.query({
+    name: 'insert-job-change',
+    text: `insert into job_changes (job_id, changed_at, actor, via, change, detail)
      values ($1, $2, $3, $4, $5, $6::jsonb)`,
-    [
+    values: [
       change.jobId,
       change.changedAt,
       change.actor,
@@ -42,7 +43,7 @@ export async function insertJobChange(db: Queryable, change: NewJobChange): Prom
       change.change,
       JSON.stringify(change.detail),
     ],
-  )
+  })
 }
 
 /** The job's newest `limit` changes, newest first; empty when it has none. */

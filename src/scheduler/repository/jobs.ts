@@ -122,14 +122,16 @@ export function mapJobRow(row: Row): JobRecord {
 export async function insertJob(db: Queryable, job: NewJob): Promise<JobRecord> {
   // The row as stored (defaults included) comes back with the insert: one round trip, not two. A
   // new job has no last execution, so there is nothing to join.
-  const result = await db.query(
-    `insert into scheduled_jobs as j (id, name, description, status, action_kind, action_params, action_secrets,
+  const result = await db.query({
+    // Named: parsed once per connection, the create path's statements (pool.ts, Queryable).
+    name: 'create-insert-job',
+    text: `insert into scheduled_jobs as j (id, name, description, status, action_kind, action_params, action_secrets,
        schedule, timezone, generation, next_run_at, occurrences_planned, max_attempts, timeout_seconds,
        dedupe_key, content_hash, created_by, tags, source, source_ref, callback, callback_secrets,
        created_at, updated_at)
      values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$22,$23,$21,$21)
      returning ${DEFINITION_COLUMNS}`,
-    [
+    values: [
       job.id,
       job.name,
       job.description,
@@ -154,7 +156,7 @@ export async function insertJob(db: Queryable, job: NewJob): Promise<JobRecord> 
       job.callback,
       job.callbackSecrets,
     ],
-  )
+  })
   return mapJobRow(result.rows[0] as Row)
 }
 
@@ -175,9 +177,11 @@ export async function findJobByDedupeKey(
   db: Queryable,
   dedupeKey: string,
 ): Promise<JobRecord | null> {
-  const result = await db.query(`select ${JOB_COLUMNS} from ${FROM_JOBS} where j.dedupe_key = $1`, [
-    dedupeKey,
-  ])
+  const result = await db.query({
+    name: 'create-find-dedupe-key',
+    text: `select ${JOB_COLUMNS} from ${FROM_JOBS} where j.dedupe_key = $1`,
+    values: [dedupeKey],
+  })
   return result.rows[0] ? mapJobRow(result.rows[0]) : null
 }
 
@@ -188,18 +192,23 @@ export async function findRecentIdenticalJob(
   contentHash: string,
   since: Date,
 ): Promise<JobRecord | null> {
-  const result = await db.query(
-    `select ${JOB_COLUMNS} from ${FROM_JOBS}
+  const result = await db.query({
+    name: 'create-find-identical',
+    text: `select ${JOB_COLUMNS} from ${FROM_JOBS}
      where j.created_by = $1 and j.content_hash = $2 and j.created_at >= $3 and j.status <> 'cancelled'
      order by j.created_at desc limit 1`,
-    [createdBy, contentHash, since],
-  )
+    values: [createdBy, contentHash, since],
+  })
   return result.rows[0] ? mapJobRow(result.rows[0]) : null
 }
 
 /** Serialises creators of the same content across replicas until the transaction ends. */
 export async function lockCreation(db: Queryable, key: string): Promise<void> {
-  await db.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key])
+  await db.query({
+    name: 'create-lock',
+    text: 'select pg_advisory_xact_lock(hashtextextended($1, 0))',
+    values: [key],
+  })
 }
 
 /** Columns a caller may change through `updateJob`; identifiers come only from this map. */
