@@ -136,7 +136,7 @@ function createRows(r: CreatePathResults): [string, string, number, 'latency' | 
     rows.push([`create ${phase.name}: p99`, 'ms', phase.p99Ms, 'latency'])
   }
   for (const [concurrency, ratio] of Object.entries(r.ceilingRatio)) {
-    rows.push([`create c=${concurrency}: creates/s ÷ hello-world req/s`, '', ratio, 'info'])
+    rows.push([`create ${concurrency}: creates/s ÷ hello-world req/s`, '', ratio, 'info'])
   }
   rows.push(['create server RSS idle', 'MB', r.server.idleRssMb, 'info'])
   rows.push(['create server RSS peak under load', 'MB', r.server.loadPeakRssMb, 'info'])
