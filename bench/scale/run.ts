@@ -39,6 +39,24 @@ const log = (m: string) => process.stderr.write(`${m}\n`)
 interface Fired {
   live: FireResult
   burst: BurstResult
+  /** The engine's own lateness_ms of the burst's latest-started first attempt. */
+  burstLastStartMs: number
+}
+
+/** Max lateness_ms the engine recorded for the jobs firing to `path` (firing.ts names them so). */
+async function lastStart(target: Target, path: string): Promise<number> {
+  const client = new pg.Client({ connectionString: target.db.url })
+  await client.connect()
+  try {
+    const result = await client.query<{ ms: number | null }>(
+      `select max(x.lateness_ms) as ms from job_executions x join scheduled_jobs j on j.id = x.job_id
+       where j.name like $1 and x.attempt = 1`,
+      [`bench live ${path} %`],
+    )
+    return result.rows[0]?.ms ?? Number.NaN
+  } finally {
+    await client.end()
+  }
 }
 
 interface Pruned {
@@ -237,7 +255,7 @@ async function main() {
         log(
           `  live p99 ${live.lateness.p99} ms (missing ${live.missing}); burst p99 ${burst.lateness.p99} ms drain ${burst.drainMs} ms (missing ${burst.missing})`,
         )
-        t.fire = { live, burst }
+        t.fire = { live, burst, burstLastStartMs: await lastStart(t, `/${t.label}-burst`) }
         t.rssAfter = t.server.rssMb()
         await t.server.stop()
         t.server = undefined
@@ -258,6 +276,12 @@ async function main() {
         fb.burst.lateness.p99,
       )
       pair('burst: drain (due → last arrival)', 'ms', fs.burst.drainMs, fb.burst.drainMs)
+      pair(
+        'burst: last attempt started after due (lateness_ms max)',
+        'ms',
+        fs.burstLastStartMs,
+        fb.burstLastStartMs,
+      )
       const missing = fs.live.missing + fb.live.missing + fs.burst.missing + fb.burst.missing
       if (missing > 0)
         notes.push(`${missing} occurrences did not arrive within a minute of their due time.`)
