@@ -53,7 +53,7 @@ export const READ_MEASURES: ReadMeasure[] = [
   },
   {
     name: 'listExecutions (finished job)',
-    path: (t, k) => `/jobs/${seededJobId(spread(t, k, 3) | 1)}/executions`,
+    path: (t, k) => `/jobs/${seededJobId(1 + 2 * ((k * 7919 * 3) % (t.jobs / 2)))}/executions`,
   },
 ]
 
