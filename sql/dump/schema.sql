@@ -225,6 +225,8 @@ CREATE INDEX job_changes_job_idx ON public.job_changes USING btree (job_id, chan
 
 CREATE INDEX job_executions_boss_job_idx ON public.job_executions USING btree (boss_job_id) WHERE (id <> boss_job_id);
 
+CREATE INDEX job_executions_failed_idx ON public.job_executions USING btree (job_id, started_at DESC, id DESC) WHERE (status = 'failed'::text);
+
 CREATE INDEX job_executions_job_idx ON public.job_executions USING btree (job_id, started_at DESC, id DESC);
 
 CREATE INDEX job_executions_reports_idx ON public.job_executions USING btree (reports_execution_id) WHERE (reports_execution_id IS NOT NULL);
@@ -233,13 +235,21 @@ CREATE INDEX job_executions_running_idx ON public.job_executions USING btree (st
 
 CREATE INDEX job_executions_started_brin ON public.job_executions USING brin (started_at);
 
+CREATE INDEX scheduled_jobs_action_idx ON public.scheduled_jobs USING btree (action_kind, created_at DESC, id DESC);
+
 CREATE INDEX scheduled_jobs_created_idx ON public.scheduled_jobs USING btree (created_at DESC, id DESC);
 
 CREATE UNIQUE INDEX scheduled_jobs_dedupe_key_key ON public.scheduled_jobs USING btree (dedupe_key) WHERE (dedupe_key IS NOT NULL);
 
 CREATE INDEX scheduled_jobs_recent_identical_idx ON public.scheduled_jobs USING btree (created_by, content_hash, created_at DESC);
 
+CREATE INDEX scheduled_jobs_search_idx ON public.scheduled_jobs USING gin (scheduled_job_search_text(name, description, tags) extensions.gin_trgm_ops);
+
+CREATE INDEX scheduled_jobs_source_created_idx ON public.scheduled_jobs USING btree (source, created_at DESC, id DESC);
+
 CREATE INDEX scheduled_jobs_source_idx ON public.scheduled_jobs USING btree (source, source_ref) WHERE (source_ref IS NOT NULL);
+
+CREATE INDEX scheduled_jobs_status_idx ON public.scheduled_jobs USING btree (status, created_at DESC, id DESC);
 
 CREATE INDEX scheduled_jobs_tags_idx ON public.scheduled_jobs USING gin (tags);
 
@@ -252,3 +262,13 @@ CREATE UNIQUE INDEX whatsapp_send_slots_holder_key ON public.whatsapp_send_slots
 CREATE INDEX whatsapp_send_slots_instance_idx ON public.whatsapp_send_slots USING btree (instance, slot_at DESC);
 
 CREATE INDEX whatsapp_send_slots_request_idx ON public.whatsapp_send_slots USING btree (instance, request_hash, created_at DESC) WHERE (request_hash IS NOT NULL);
+
+CREATE OR REPLACE FUNCTION public.scheduled_job_search_text(name text, description text, tags text[])
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+    select lower(regexp_replace(
+      normalize(name || ' ' || coalesce(description, '') || ' ' || array_to_string(tags, ' '), NFD),
+      '[\u0300-\u036f]', '', 'g'))
+  $function$;

@@ -3,7 +3,7 @@
 /**
  * Lower-case without diacritics: 'São Paulo' → 'sao paulo', 'Reunião' → 'reuniao'. Decomposes
  * (NFD) and drops the combining marks U+0300–U+036F, exactly what the job search does in SQL
- * (list-jobs.ts), so a folded word matches folded text.
+ * (scheduled_job_search_text, migration 015), so a folded word matches folded text.
  */
 export function foldText(text: string): string {
   return text

@@ -34,8 +34,11 @@ export async function countAttemptsPerHour(
      ), per_hour as (
        select date_trunc('hour', started_at) as hour, count(*)::int as attempts,
               count(*) filter (where status = 'failed')::int as failures
-       from job_executions, bounds
-       where started_at >= bounds.first_hour and started_at <= $1::timestamptz
+       from job_executions
+       -- The bound written out, not read from the bounds CTE: its column is unknown when planning, so
+       -- the BRIN index on started_at went unused and 10 M rows were scanned (2.5 s).
+       where started_at >= date_trunc('hour', $1::timestamptz) - make_interval(hours => $2::int - 1)
+         and started_at <= $1::timestamptz
          and reports_execution_id is null
        group by 1
      )
