@@ -80,14 +80,16 @@ function fromHttpException(err: HTTPException): ProblemError {
 
 /**
  * 503, not 500: nothing is wrong with the request, and a transaction cut off by the outage rolled
- * back, so the caller may send the same request again (creates are idempotent).
+ * back, so the caller may send the same request again (creates are idempotent). The words cover
+ * overload too: a request that waited past the pool's connection timeout for a free connection
+ * fails with the same pg error as one that could not connect at all.
  */
 function databaseUnavailable(cause: unknown): ProblemError {
   return new ProblemError({
     status: 503,
     type: 'database-unavailable',
     title: 'Database unavailable',
-    detail: `The server cannot reach its database right now, so nothing was stored or changed. This is temporary: send the same request again in ${DATABASE_RETRY_AFTER_SECONDS} seconds or so.`,
+    detail: `The server cannot reach its database right now (it is down or too busy), so nothing was stored or changed. This is temporary: send the same request again in ${DATABASE_RETRY_AFTER_SECONDS} seconds or so.`,
     headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
     cause,
   })

@@ -392,7 +392,7 @@ describe('Dockerfile', () => {
     assert.deepEqual(finalOf('ENTRYPOINT'), [])
     const cmd = finalOf('CMD').at(-1)
     assert.ok(cmd, 'no CMD')
-    // --max-semi-space-size keeps RSS low (docs/notes/issue-19-create.md); bench:creates uses it too.
+    // --max-semi-space-size keeps RSS low (docs/performance.md → Creates); bench:creates uses it too.
     assert.deepEqual(execForm(cmd.args), [
       'node',
       '--max-semi-space-size=4',

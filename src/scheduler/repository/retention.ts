@@ -1,8 +1,8 @@
 /**
  * The SQL of the retention pass (engine/retention.ts): walking the jobs, and deleting old executions
  * and finished jobs in bounded batches. Every statement reads through an index and touches at most
- * `limit` jobs or rows; none scans job_executions or scheduled_jobs (EXPLAINs in
- * docs/notes/issue-19-retention.md).
+ * `limit` jobs or rows; none scans job_executions or scheduled_jobs (checked by
+ * tests/scheduler/repository/query-plans.test.ts and docs/performance.md → "Retention pass").
  *
  * What is never deleted (the invariants the pass keeps):
  *  K1. A `running` execution: its attempt (or callback delivery) is still under way, and the engine,
