@@ -1,11 +1,11 @@
 // The server under measurement: src/main.ts in its own process, started as the image starts it, so its RSS is its
 // own and the bench's client work does not share its event loop.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import path from 'node:path'
 
 import { PRODUCTION_ENV, PRODUCTION_NODE_ARGS } from './create-load.ts'
+import { freePort } from './processes.ts'
+import { readMemory } from './rss.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -23,26 +23,6 @@ export interface ServerChild {
   /** The last lines it logged (warnings and errors only; for failures). */
   output(): string
   stop(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      )
-    })
-  })
-}
-
-export function rssMbOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN)
-  return kb / 1024
 }
 
 /**
@@ -110,7 +90,7 @@ export async function startServer(
   return {
     baseUrl,
     pid,
-    rssMb: () => rssMbOf(pid),
+    rssMb: () => readMemory(pid)?.rssMb ?? Number.NaN,
     output: () => output,
     async stop() {
       if (child.exitCode !== null) return
