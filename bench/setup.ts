@@ -39,8 +39,9 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-export async function createBenchDatabase(): Promise<BenchDatabase> {
-  const name = `ats_bench_${randomBytes(4).toString('hex')}`
+/** A new empty database named `<prefix>_<random>`, dropped by `drop()`. */
+export async function createBenchDatabase(prefix = 'ats_bench'): Promise<BenchDatabase> {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`
   await admin(`create database ${name}`)
   const url = new URL(ADMIN_URL)
   url.pathname = `/${name}`
