@@ -218,26 +218,18 @@ const asText = (value: unknown) =>
   typeof value === 'string' ? value : (JSON.stringify(value) ?? '')
 
 /**
- * A whole body: a valid base body (from the test) with one field mutated, several fields mutated,
- * a field removed, the base as is, or a broken body.
+ * Mutations of a valid object (a body or MCP arguments): one field given an odd value, several
+ * fields (plus up to two unknown ones of a wrong type), or one field removed.
  */
-function bodyText(
-  op: Operation,
-  base: Record<string, unknown>,
-): fc.Arbitrary<{ body: string; contentType: string }> {
-  const fields = op.body ?? {}
+function objectMutations(fields: Record<string, Schema>, base: Record<string, unknown>) {
   const names = Object.keys(fields)
-  const json = (value: unknown) => ({
-    body: JSON.stringify(value),
-    contentType: 'application/json',
-  })
-  const mutateOne =
+  const mutateOne: fc.Arbitrary<Record<string, unknown>> =
     names.length === 0
       ? fc.constant(base)
       : fc
           .constantFrom(...names)
           .chain((name) => fieldValue(fields[name]).map((value) => ({ ...base, [name]: value })))
-  const mutateSome = fc
+  const mutateSome: fc.Arbitrary<Record<string, unknown>> = fc
     .record(Object.fromEntries(names.map((name) => [name, fieldValue(fields[name])])), {
       requiredKeys: [],
     })
@@ -246,13 +238,30 @@ function bodyText(
         .dictionary(fc.string({ maxLength: 12 }), wrongType, { maxKeys: 2 })
         .map((extra) => ({ ...base, ...extra, ...record })),
     )
-  const removeOne =
+  const removeOne: fc.Arbitrary<Record<string, unknown>> =
     Object.keys(base).length === 0
       ? fc.constant(base)
       : fc.constantFrom(...Object.keys(base)).map((name) => {
           const { [name]: _removed, ...rest } = base
           return rest
         })
+  return { mutateOne, mutateSome, removeOne }
+}
+
+/**
+ * A whole body: a valid base body (from the test) with one field mutated, several fields mutated,
+ * a field removed, the base as is, or a broken body.
+ */
+function bodyText(
+  op: Operation,
+  base: Record<string, unknown>,
+): fc.Arbitrary<{ body: string; contentType: string }> {
+  const fields = op.body ?? {}
+  const json = (value: unknown) => ({
+    body: JSON.stringify(value),
+    contentType: 'application/json',
+  })
+  const { mutateOne, mutateSome, removeOne } = objectMutations(fields, base)
   const broken = fc.oneof(
     fc
       .constantFrom('', '{', '{"name":', 'null', '[]', '42', '"text"', '{"a":1}{"b":2}', '\u0000')
@@ -368,29 +377,7 @@ export function mcpArguments(
   base: Record<string, unknown>,
 ): fc.Arbitrary<unknown> {
   const fields = (inputSchema.properties ?? {}) as Record<string, Schema>
-  const names = Object.keys(fields)
-  const mutateOne =
-    names.length === 0
-      ? fc.constant(base)
-      : fc
-          .constantFrom(...names)
-          .chain((name) => fieldValue(fields[name]).map((value) => ({ ...base, [name]: value })))
-  const mutateSome = fc
-    .record(Object.fromEntries(names.map((name) => [name, fieldValue(fields[name])])), {
-      requiredKeys: [],
-    })
-    .chain((record) =>
-      fc
-        .dictionary(fc.string({ maxLength: 12 }), wrongType, { maxKeys: 2 })
-        .map((extra) => ({ ...base, ...extra, ...record })),
-    )
-  const removeOne =
-    Object.keys(base).length === 0
-      ? fc.constant(base)
-      : fc.constantFrom(...Object.keys(base)).map((name) => {
-          const { [name]: _removed, ...rest } = base
-          return rest
-        })
+  const { mutateOne, mutateSome, removeOne } = objectMutations(fields, base)
   return fc.oneof(
     { weight: 6, arbitrary: mutateOne },
     { weight: 2, arbitrary: mutateSome },
